@@ -1,0 +1,88 @@
+/**
+ * The narrow storage interface every backend (SQLite now, PostgreSQL later) implements.
+ *
+ * It knows nothing about OAuth: it stores opaque JSON records keyed by (model, key) with an
+ * optional expiry. The OAuth-aware layer (`oidc-adapter.ts`) decides which keys are hashed
+ * before they reach a backend, so no backend ever sees a token value or a client secret.
+ *
+ * Semantics every backend must honour (checked by `test/storage/contract.ts`):
+ * - `expiresAt` is epoch seconds; a record whose `expiresAt` is in the past is never returned.
+ * - `upsert` replaces the whole record (payload, expiry, secondary keys) and clears `consumed`.
+ * - `consume` is atomic: of any number of concurrent callers for one record exactly one gets
+ *   `{ outcome: 'consumed' }`; the others get `'already-consumed'`. A missing or expired record
+ *   gives `'not-found'`.
+ * - `revokeByGrantId` deletes every record of every model carrying that grant id.
+ * - `purgeExpired` deletes records expired before `now` and returns how many it deleted.
+ */
+
+export interface StoredRecord {
+  /** The JSON payload, exactly as it was upserted. */
+  readonly payload: Record<string, unknown>;
+  /** Epoch seconds when it was consumed, when it was. */
+  readonly consumedAt?: number;
+}
+
+export interface UpsertRecord {
+  readonly model: string;
+  /** The primary key (already hashed by the caller where it is a secret). */
+  readonly key: string;
+  readonly payload: Record<string, unknown>;
+  /** Epoch seconds; undefined means the record never expires. */
+  readonly expiresAt?: number;
+  /** Secondary lookup keys (already hashed by the caller where they are secrets). */
+  readonly grantId?: string;
+  readonly uid?: string;
+  readonly userCode?: string;
+}
+
+export type ConsumeOutcome =
+  | { readonly outcome: 'consumed' }
+  | { readonly outcome: 'already-consumed'; readonly grantId?: string }
+  | { readonly outcome: 'not-found' };
+
+export interface ArtifactStore {
+  upsert(record: UpsertRecord): Promise<void>;
+  find(model: string, key: string): Promise<StoredRecord | undefined>;
+  findByUid(model: string, uid: string): Promise<StoredRecord | undefined>;
+  findByUserCode(model: string, userCode: string): Promise<StoredRecord | undefined>;
+  consume(model: string, key: string): Promise<ConsumeOutcome>;
+  destroy(model: string, key: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+  purgeExpired(now?: number): Promise<number>;
+}
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly username: string;
+  /** `scrypt$N$r$p$salt$hash`, see `accounts/password-hash.ts`. */
+  readonly passwordHash: string;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+}
+
+export interface AccountStore {
+  /** Throws `DuplicateAccountError` when the username is taken. */
+  create(account: AccountRecord): Promise<void>;
+  findById(id: string): Promise<AccountRecord | undefined>;
+  /** Usernames are compared case-insensitively. */
+  findByUsername(username: string): Promise<AccountRecord | undefined>;
+  /** Returns false when no such account exists. */
+  updatePassword(username: string, passwordHash: string): Promise<boolean>;
+  /** Returns false when no such account exists. */
+  remove(username: string): Promise<boolean>;
+  list(): Promise<AccountRecord[]>;
+  count(): Promise<number>;
+}
+
+export class DuplicateAccountError extends Error {
+  constructor(username: string) {
+    super(`an account named "${username}" already exists`);
+    this.name = 'DuplicateAccountError';
+  }
+}
+
+export interface StorageBackend {
+  readonly artifacts: ArtifactStore;
+  readonly accounts: AccountStore;
+  close(): Promise<void>;
+}
