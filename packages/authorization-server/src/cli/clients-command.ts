@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AccountService } from '../accounts/account-service.ts';
+import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
+import { defaultDataDir } from '../data-dir/default-data-dir.ts';
+import { ConsentMemory } from '../interactions/remembered-consent.ts';
+import { fileSecretsStore } from '../keys/file-secrets-store.ts';
+import { generateServerSecrets } from '../keys/server-secrets.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { createProvider } from '../provider/create-provider.ts';
+import {
+  demoResourceRegistry,
+  ResourceRegistry,
+  resourceRegistrySchema,
+} from '../resources/resource-registry.ts';
+import { dataDirFiles, openStorage } from '../server.ts';
+import { createOidcAdapterFactory } from '../storage/oidc-adapter.ts';
+import { UsageError } from './usage-error.ts';
+
+export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR]
+
+  add --name NAME [options]   pre-register a client; prints its id and secret once
+      --resource-server       it may introspect tokens (RFC 7662): a resource server
+      --grant-type TYPE       client_credentials, authorization_code, refresh_token (repeatable)
+      --scope "S1 S2"         the scopes it may ask for (client credentials)
+      --auth-method M         client_secret_basic (default), client_secret_post, private_key_jwt, none
+      --jwks-file FILE        its public keys (JWKS JSON) for private_key_jwt
+      --redirect-uri URI      for authorization_code clients (repeatable)
+      --client-id ID          choose the id instead of a generated one
+  remove <client_id>          delete a pre-registered client`;
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+
+/** `mcp-auth-as clients …`: clients the operator trusts (MCP registration order: first). */
+export async function runClientsCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
+  const { values, positionals } = parseClientsArgs(argv);
+  const [action, target, ...rest] = positionals;
+  if (values.help || !action) {
+    io.stdout.write(`${CLIENTS_USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const authMethod = values['auth-method'];
+  if (authMethod !== undefined && !(AUTH_METHODS as readonly string[]).includes(authMethod)) {
+    throw new UsageError(`--auth-method must be one of ${AUTH_METHODS.join(', ')}`);
+  }
+  const dataDir = values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env);
+  const backend = await openStorage(dataDir);
+  try {
+    const adapter = createOidcAdapterFactory(backend.artifacts);
+    if (action === 'remove') {
+      if (!target) throw new UsageError('clients remove needs a client id');
+      const removed = await removePreregisteredClient(adapter, target);
+      io[removed ? 'stdout' : 'stderr'].write(removed ? `removed ${target}\n` : `no client ${target}\n`);
+      return removed ? 0 : 1;
+    }
+    if (action !== 'add') throw new UsageError(`unknown clients action "${action}"; use add or remove`);
+    if (!values.name) throw new UsageError('clients add needs --name');
+    const secrets = await fileSecretsStore(join(dataDir, dataDirFiles.secrets)).loadOrCreate(
+      generateServerSecrets,
+    );
+    // A provider that never listens: used only for oidc-provider's client metadata validation.
+    const provider = createProvider({
+      issuer: 'http://localhost',
+      registry: new ResourceRegistry(resourceRegistrySchema.parse(demoResourceRegistry())),
+      secrets,
+      adapter,
+      accounts: new AccountService(backend.accounts),
+      consentMemory: new ConsentMemory(backend.artifacts),
+      metadataFetch: () => Promise.reject(new Error('no fetching while registering clients')),
+      staticClients: [],
+      resourceServerClientIds: new Set(),
+      trustProxy: false,
+      logger: silentLogger,
+    });
+    const client = await registerPreregisteredClient(provider, adapter, {
+      name: values.name,
+      resourceServer: values['resource-server'] === true,
+      ...(values['grant-type'] ? { grantTypes: values['grant-type'] } : {}),
+      ...(values.scope ? { scope: values.scope } : {}),
+      ...(authMethod ? { authMethod: authMethod as (typeof AUTH_METHODS)[number] } : {}),
+      ...(values['jwks-file'] ? { jwks: readJwksFile(values['jwks-file']) } : {}),
+      ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
+      ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+    });
+    io.stdout.write(`client_id=${client.client_id}\n`);
+    if (client.client_secret) {
+      io.stdout.write(`client_secret=${client.client_secret}\n`);
+      io.stderr.write('Store the secret now: only its hash is kept, it cannot be shown again.\n');
+    }
+    return 0;
+  } finally {
+    await backend.close();
+  }
+}
+
+function parseClientsArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        name: { type: 'string' },
+        'resource-server': { type: 'boolean' },
+        'grant-type': { type: 'string', multiple: true },
+        scope: { type: 'string' },
+        'auth-method': { type: 'string' },
+        'jwks-file': { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'client-id': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function readJwksFile(path: string): { keys: Record<string, unknown>[] } {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
+    if (!Array.isArray(parsed.keys)) throw new Error('it has no "keys" array');
+    return parsed as { keys: Record<string, unknown>[] };
+  } catch (error) {
+    throw new UsageError(`--jwks-file ${path} is not a JWKS: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,34 @@
+import { AccountInputError } from '../accounts/account-service.ts';
+import { runClientsCommand } from './clients-command.ts';
+import { runServeCommand } from './serve-command.ts';
+import { UsageError } from './usage-error.ts';
+import { runUsersCommand } from './users-command.ts';
+
+/**
+ * `mcp-auth-as`: the only place that reads argv and the environment. Errors become one line on
+ * stderr and an exit code (2 for usage, 1 for failures); `--verbose` adds the stack.
+ */
+async function main(argv: string[]): Promise<number> {
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  const [command, ...rest] = argv;
+  if (command === 'users') return runUsersCommand(rest, process.env, io);
+  if (command === 'clients') return runClientsCommand(rest, process.env, io);
+  if (command === 'serve') return runServeCommand(rest, process.env, io);
+  return runServeCommand(argv, process.env, io);
+}
+
+const verbose = process.argv.includes('--verbose');
+const argv = process.argv.slice(2).filter((arg) => arg !== '--verbose');
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage = error instanceof UsageError || error instanceof AccountInputError;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mcp-auth-as: ${message}\n`);
+    if (usage) process.stderr.write('Run mcp-auth-as --help for usage.\n');
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = usage ? 2 : 1;
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * Fixed-window rate limiting keyed by a string (an IP address, or a username). In memory for one
+ * process; the interface lets a shared store (PostgreSQL, Redis) replace it for several instances.
+ */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** Seconds until the caller may try again, for `Retry-After` (RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds: number;
+}
+
+export interface RateLimiter {
+  consume(key: string): Promise<RateLimitDecision>;
+}
+
+export interface RateLimit {
+  readonly points: number;
+  readonly windowSeconds: number;
+}
+
+export function memoryRateLimiter(limit: RateLimit, now: () => number = Date.now): RateLimiter {
+  const windows = new Map<string, { startedAt: number; used: number }>();
+  const windowMs = limit.windowSeconds * 1000;
+  let lastSweep = now();
+  return {
+    async consume(key) {
+      const at = now();
+      // Drop finished windows now and then so memory stays bounded by the active callers.
+      if (at - lastSweep > windowMs) {
+        for (const [entryKey, entry] of windows) {
+          if (at - entry.startedAt >= windowMs) windows.delete(entryKey);
+        }
+        lastSweep = at;
+      }
+      let entry = windows.get(key);
+      if (!entry || at - entry.startedAt >= windowMs) {
+        entry = { startedAt: at, used: 0 };
+        windows.set(key, entry);
+      }
+      entry.used += 1;
+      const allowed = entry.used <= limit.points;
+      const retryAfterSeconds = allowed
+        ? 0
+        : Math.max(1, Math.ceil((entry.startedAt + windowMs - at) / 1000));
+      return { allowed, retryAfterSeconds };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import {
+  handleInteraction,
+  type InteractionDependencies,
+  sendErrorPage,
+} from '../interactions/interaction-routes.ts';
+import { interactionStylesheet } from '../interactions/pages/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import { HttpError } from './http-error.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface RequestHandlerDependencies {
+  readonly provider: Provider;
+  readonly interactions: InteractionDependencies;
+  readonly registrationLimiter: RateLimiter;
+  readonly logger: Logger;
+  readonly clientIp: (req: IncomingMessage) => string;
+}
+
+const STYLESHEET_PATH = '/interaction-assets/styles.css';
+
+/**
+ * The AS's front door. A few paths are ours (health, pages, stylesheet, RFC 8414 metadata
+ * alias, DCR rate limit); everything else is oidc-provider's.
+ */
+export function createRequestHandler(deps: RequestHandlerDependencies) {
+  const providerCallback = deps.provider.callback();
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const pathname = pathOf(req);
+    try {
+      if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (pathname === STYLESHEET_PATH) return sendStylesheet(res);
+      if (pathname.startsWith('/interaction/')) {
+        if (await handleInteraction(deps.interactions, req, res, pathname)) return;
+      }
+      if (pathname === '/.well-known/oauth-authorization-server') {
+        // RFC 8414 §3: the same document as OIDC discovery, at the OAuth well-known path.
+        req.url = `/.well-known/openid-configuration${req.url?.slice(pathname.length) ?? ''}`;
+      }
+      if (pathname === '/reg' && req.method === 'POST') {
+        const decision = await deps.registrationLimiter.consume(deps.clientIp(req));
+        if (!decision.allowed) {
+          res.setHeader('retry-after', String(decision.retryAfterSeconds));
+          return sendJson(res, 429, {
+            error: 'too_many_requests',
+            error_description: `too many client registrations from this address; retry in ${decision.retryAfterSeconds}s`,
+          });
+        }
+      }
+      await providerCallback(req, res);
+    } catch (error) {
+      respondWithError(deps.logger, req, res, pathname, error);
+    }
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  const raw = req.url ?? '/';
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+function respondWithError(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  error: unknown,
+) {
+  if (res.headersSent) {
+    logger.error('error after the response started', { path: pathname, error });
+    res.destroy();
+    return;
+  }
+  const isPage = pathname.startsWith('/interaction/');
+  if (error instanceof HttpError) {
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    if (isPage) return sendErrorPage(res, error.status, 'This sign-in cannot continue', error.message);
+    return sendJson(res, error.status, { error: error.code, error_description: error.message });
+  }
+  logger.error('unexpected error', { method: req.method, path: pathname, error });
+  if (isPage) return sendErrorPage(res, 500, 'Something went wrong', 'Please start again from the app.');
+  sendJson(res, 500, { error: 'server_error', error_description: 'an unexpected error occurred' });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
+}
+
+function sendStylesheet(res: ServerResponse): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', 'text/css; charset=utf-8');
+  res.setHeader('cache-control', 'public, max-age=3600');
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.end(interactionStylesheet);
+}

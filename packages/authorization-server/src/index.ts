@@ -1,0 +1,25 @@
+export { AccountService } from './accounts/account-service.ts';
+export { registerPreregisteredClient } from './clients/preregistered-clients.ts';
+export { defaultDataDir } from './data-dir/default-data-dir.ts';
+export { createLogger, type Logger, silentLogger } from './logging/logger.ts';
+export {
+  type AuthorizationServerOptionsInput,
+  authorizationServerOptionsSchema,
+  isLoopbackHostname,
+} from './options.ts';
+export {
+  DEV_INTROSPECTION_CLIENT_ID,
+  type DevIntrospectionCredentials,
+} from './provider/dev-introspection-client.ts';
+export {
+  canonicalResourceUri,
+  demoResourceRegistry,
+  type ResourceRegistryInput,
+} from './resources/resource-registry.ts';
+export {
+  dataDirFiles,
+  openStorage,
+  type RunningAuthorizationServer,
+  startAuthorizationServer,
+} from './server.ts';
+export type { StorageBackend } from './storage/storage-backend.ts';

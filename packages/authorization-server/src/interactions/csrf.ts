@@ -1,0 +1,41 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * CSRF protection for the sign-in and consent forms (MCP security considerations, RFC 6749
+ * §10.12). Two independent checks:
+ * 1. a synchronizer token: HMAC(server key, interaction uid), so only a page we rendered for
+ *    this interaction can post to it, verified in constant time;
+ * 2. when the browser says where the post comes from (`Origin`, or `Sec-Fetch-Site`), it must
+ *    be our own origin.
+ * The interaction cookie is also `SameSite=Lax`, so a cross-site post carries no interaction.
+ */
+export class CsrfProtection {
+  readonly #key: Buffer;
+  readonly #origin: string;
+
+  constructor(secret: string, issuerOrigin: string) {
+    this.#key = createHmac('sha256', secret).update('mcp-auth interaction csrf v1').digest();
+    this.#origin = issuerOrigin;
+  }
+
+  tokenFor(interactionUid: string): string {
+    return createHmac('sha256', this.#key).update(interactionUid).digest('base64url');
+  }
+
+  isValid(req: IncomingMessage, interactionUid: string, presented: string | null): boolean {
+    if (!this.#isSameOrigin(req)) return false;
+    if (!presented) return false;
+    const expected = Buffer.from(this.tokenFor(interactionUid));
+    const actual = Buffer.from(presented);
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  }
+
+  #isSameOrigin(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== 'null') return origin === this.#origin;
+    if (origin === 'null') return false;
+    const site = req.headers['sec-fetch-site'];
+    return site === undefined || site === 'same-origin' || site === 'none';
+  }
+}

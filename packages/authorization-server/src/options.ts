@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
+
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK_HOSTNAMES.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+const issuerSchema = z.string().superRefine((value, ctx) => {
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    ctx.addIssue({ code: 'custom', message: 'the issuer must be an absolute http(s) URL' });
+    return;
+  }
+  // RFC 8414 §2: the issuer has no query and no fragment.
+  if (url.search || url.hash || value.includes('#') || value.includes('?')) {
+    ctx.addIssue({ code: 'custom', message: 'the issuer must not have a query or a fragment (RFC 8414 §2)' });
+  }
+  if (url.pathname !== '/' || value.endsWith('/')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'the issuer must be an origin without a path or trailing slash, e.g. https://auth.example.com',
+    });
+  }
+});
+
+/** Everything `startAuthorizationServer` needs, validated once at start-up. */
+export const authorizationServerOptionsSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(9000),
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Defaults to `http://localhost:<port>`. */
+    issuer: issuerSchema.optional(),
+    dataDir: z.string().min(1),
+    resources: resourceRegistrySchema.default(() => resourceRegistrySchema.parse(demoResourceRegistry())),
+    /** Trust `X-Forwarded-*` from a reverse proxy (client IPs for rate limits, https). */
+    trustProxy: z.boolean().default(false),
+    /**
+     * Development only: let Client ID Metadata Documents be fetched from loopback addresses.
+     * Private and link-local addresses stay refused.
+     */
+    dangerouslyAllowLoopbackClientMetadata: z.boolean().default(false),
+    /** Development only: accept a plain-http issuer that is not loopback (OAuth 2.1 §1.5 forbids). */
+    dangerouslyAllowInsecureIssuer: z.boolean().default(false),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    rateLimits: z
+      .object({
+        registrationPerMinute: z.number().int().min(1).default(20),
+        signInPerMinute: z.number().int().min(1).default(10),
+      })
+      .default({ registrationPerMinute: 20, signInPerMinute: 10 }),
+  })
+  .superRefine((options, ctx) => {
+    if (!options.issuer) return;
+    const url = new URL(options.issuer);
+    if (
+      url.protocol === 'http:' &&
+      !isLoopbackHostname(url.hostname) &&
+      !options.dangerouslyAllowInsecureIssuer
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuer'],
+        message:
+          'a non-loopback issuer must use https (OAuth 2.1 §1.5); put the AS behind TLS, or pass --dangerously-allow-insecure-issuer for a lab setup',
+      });
+    }
+  });
+
+export type AuthorizationServerOptionsInput = z.input<typeof authorizationServerOptionsSchema>;
+export type AuthorizationServerOptions = z.output<typeof authorizationServerOptionsSchema>;
+
+/** Formats zod issues as one line per problem, naming the option. */
+export function describeOptionErrors(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
+    .join('\n');
+}

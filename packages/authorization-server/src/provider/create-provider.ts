@@ -1,0 +1,170 @@
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { AccountService } from '../accounts/account-service.ts';
+import { setPageSecurityHeaders } from '../http/security-headers.ts';
+import { renderErrorPage } from '../interactions/pages/index.ts';
+import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
+import type { ServerSecrets } from '../keys/server-secrets.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { patchClientBehaviour } from './client-patches.ts';
+import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
+import { introspectionAllowedPolicy } from './introspection-policy.ts';
+import { resourceIndicatorsFeature } from './resource-indicators.ts';
+
+type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
+type AdapterFactory = (name: string) => Adapter;
+
+export interface ProviderDependencies {
+  readonly issuer: string;
+  readonly registry: ResourceRegistry;
+  readonly secrets: ServerSecrets;
+  readonly adapter: AdapterFactory;
+  readonly accounts: AccountService;
+  readonly consentMemory: ConsentMemory;
+  /** The SSRF-safe fetch used for Client ID Metadata Documents. */
+  readonly metadataFetch: Fetch;
+  /** Statically configured clients (the development introspection client, pre-registered ones). */
+  readonly staticClients: Configuration['clients'];
+  /** Client ids allowed to introspect any token: resource servers. */
+  readonly resourceServerClientIds: ReadonlySet<string>;
+  readonly trustProxy: boolean;
+  readonly logger: Logger;
+}
+
+const SIGNING_ALG = 'ES256' as const;
+const DAY = 24 * 3600;
+
+/** Builds the oidc-provider instance: all OAuth endpoints are its; the policy is ours. */
+export function createProvider(deps: ProviderDependencies): Provider {
+  const secureCookies = new URL(deps.issuer).protocol === 'https:';
+  const configuration: Configuration = {
+    adapter: deps.adapter,
+    jwks: deps.secrets.signingKeys as Configuration['jwks'],
+    cookies: {
+      keys: deps.secrets.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
+      short: { httpOnly: true, sameSite: 'lax', secure: secureCookies },
+    },
+    clients: deps.staticClients ?? [],
+    // OAuth 2.1 §2.4: no client_secret_jwt, which needs the secret in clear (ours are hashed).
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: SIGNING_ALG,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
+      clientAuthSigningAlgValues: ['ES256', 'EdDSA', 'PS256', 'RS256'],
+    },
+    responseTypes: ['code'],
+    // OAuth 2.1 §4.1.1 and SPEC AS.1: PKCE always, S256 only (oidc-provider supports no other).
+    pkce: { required: () => true },
+    scopes: ['openid', 'offline_access'],
+    claims: { openid: ['sub'], profile: ['preferred_username'] },
+    findAccount: async (_ctx, sub) => {
+      const account = await deps.accounts.findById(sub);
+      if (!account) return undefined;
+      return {
+        accountId: account.id,
+        claims: async () => ({ sub: account.id, preferred_username: account.username }),
+      };
+    },
+    loadExistingGrant: loadExistingGrant(deps.consentMemory),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // SEP-2207: a client that registered the refresh_token grant gets refresh tokens, whether or
+    // not it also asked for `offline_access` (which stays accepted for OIDC-flavoured clients).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // OAuth 2.1 §4.3.1: rotate on every use; a replayed old one revokes the grant (oidc-provider).
+    rotateRefreshToken: () => true,
+    // MCP clients are apps, not browser tabs: their tokens outlive the AS's browser session.
+    expiresWithSession: async () => false,
+    ttl: {
+      AuthorizationCode: 60,
+      Interaction: 15 * 60,
+      Session: 14 * DAY,
+      Grant: 90 * DAY,
+      RefreshToken: (_ctx, _token, client) => (client.clientAuthMethod === 'none' ? 30 * DAY : 90 * DAY),
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
+      IdToken: 3600,
+    },
+    extraClientMetadata: {
+      properties: [...PRIVILEGED_CLIENT_METADATA],
+      validator: validatePrivilegedClientMetadata as never,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      clientIdMetadataDocument: {
+        enabled: true,
+        ack: 'draft-02',
+        cacheDuration: { min: 60, max: DAY },
+      },
+      resourceIndicators: resourceIndicatorsFeature(deps.registry, SIGNING_ALG),
+      introspection: {
+        enabled: true,
+        allowedPolicy: introspectionAllowedPolicy(deps.resourceServerClientIds),
+      },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: false },
+    },
+    fetch: deps.metadataFetch as Configuration['fetch'],
+    renderError: async (ctx, out) => {
+      setPageSecurityHeaders(ctx.res);
+      ctx.type = 'html';
+      ctx.body = renderErrorPage({
+        title: 'This sign-in cannot continue',
+        message: out.error_description ?? out.error ?? 'The request was not valid.',
+        details: out.error,
+      });
+    },
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.trustProxy;
+  patchClientBehaviour(provider);
+  advertiseResourceScopes(provider, deps.registry);
+  logProviderErrors(provider, deps.logger);
+  return provider;
+}
+
+/**
+ * RFC 8414 §2 `scopes_supported`: oidc-provider lists only its OIDC scopes; the resource
+ * scopes clients need to ask for (`user`, `admin`) are added here, on the response itself.
+ */
+function advertiseResourceScopes(provider: Provider, registry: ResourceRegistry): void {
+  provider.use(async (ctx: KoaContextWithOIDC, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      const body = ctx.body as { scopes_supported?: string[] };
+      body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...registry.allScopeNames])];
+    }
+  });
+}
+
+/** Unexpected errors are `server_error` for the client; their details go to the log only. */
+function logProviderErrors(provider: Provider, logger: Logger): void {
+  provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
+    logger.error('oidc-provider server error', { route: ctx.oidc?.route, error });
+  });
+  for (const event of [
+    'grant.error',
+    'registration_create.error',
+    'introspection.error',
+    'revocation.error',
+  ] as const) {
+    provider.on(event, (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
+      logger.info(event, {
+        route: ctx.oidc?.route,
+        clientId: ctx.oidc?.client?.clientId,
+        reason: error.error,
+      });
+    });
+  }
+  provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => {
+    logger.warn('grant revoked', { grantId });
+  });
+}

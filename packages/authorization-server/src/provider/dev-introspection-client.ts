@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writePrivateFile } from '../data-dir/private-files.ts';
+
+export const DEV_INTROSPECTION_CLIENT_ID = 'mcp-auth-dev-resource-server';
+export const DEV_INTROSPECTION_FILE = 'dev-introspection-client.json';
+
+export interface DevIntrospectionCredentials {
+  readonly issuer: string;
+  readonly client_id: string;
+  readonly client_secret: string;
+}
+
+/**
+ * RFC 7662 §2.1 requires introspection callers to authenticate, yet the seed's commands must work
+ * with no manual step. On a loopback issuer only, the AS therefore keeps a development
+ * credential for resource servers in an owner-only file in its data folder; `mcp-auth-rs` on the
+ * same machine reads it when it is given no credentials. A non-loopback issuer never gets one:
+ * production resource servers are registered with `mcp-auth-as clients add --resource-server`.
+ */
+export async function loadOrCreateDevIntrospectionCredentials(
+  path: string,
+  issuer: string,
+): Promise<DevIntrospectionCredentials> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<DevIntrospectionCredentials>;
+    if (parsed.client_id === DEV_INTROSPECTION_CLIENT_ID && typeof parsed.client_secret === 'string') {
+      if (parsed.issuer === issuer) return parsed as DevIntrospectionCredentials;
+      const updated = { issuer, client_id: parsed.client_id, client_secret: parsed.client_secret };
+      await writePrivateFile(path, `${JSON.stringify(updated, null, 2)}\n`);
+      return updated;
+    }
+  } catch {
+    // Missing or unreadable: make a new one below.
+  }
+  const created = {
+    issuer,
+    client_id: DEV_INTROSPECTION_CLIENT_ID,
+    client_secret: randomBytes(32).toString('base64url'),
+  };
+  await writePrivateFile(path, `${JSON.stringify(created, null, 2)}\n`);
+  return created;
+}
+
+/** The static client oidc-provider authenticates the development resource server as. */
+export function devIntrospectionClient(credentials: DevIntrospectionCredentials) {
+  return {
+    client_id: credentials.client_id,
+    // Held hashed in memory too: only the hand-over file has it in clear.
+    client_secret: `sha256:${createHash('sha256').update(credentials.client_secret).digest('base64url')}`,
+    client_name: 'Development resource server (loopback only)',
+    grant_types: [] as string[],
+    response_types: [] as never[],
+    redirect_uris: [] as string[],
+    token_endpoint_auth_method: 'client_secret_basic' as const,
+    mcp_resource_server: true,
+  };
+}

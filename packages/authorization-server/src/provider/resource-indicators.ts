@@ -1,0 +1,38 @@
+import { errors, type ResourceServer } from 'oidc-provider';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
+
+/**
+ * RFC 8707 resource indicators, backed by the registry. Every access token this AS issues for a
+ * resource carries that resource's canonical URI as its only audience (MCP authorization,
+ * "Token Audience Binding and Validation"), with the lifetime and format the registry sets.
+ */
+export function resourceIndicatorsFeature(registry: ResourceRegistry, signingAlg: 'ES256' | 'EdDSA') {
+  return {
+    enabled: true,
+    // With exactly one resource registered, a request without `resource` is bound to it.
+    async defaultResource(): Promise<string | undefined> {
+      return registry.soleResource?.uri;
+    },
+    // The token endpoint reuses the resource granted at authorization when it names none.
+    async useGrantedResource(): Promise<boolean> {
+      return true;
+    },
+    async getResourceServerInfo(_ctx: unknown, resourceIndicator: string): Promise<ResourceServer> {
+      const resource = registry.find(resourceIndicator);
+      if (!resource) {
+        throw new errors.InvalidTarget(`unknown resource ${JSON.stringify(resourceIndicator)}`);
+      }
+      const info: ResourceServer = {
+        scope: resource.scopes.map((scope) => scope.name).join(' '),
+        audience: resource.uri,
+        accessTokenTTL: resource.accessTokenTtlSeconds,
+        accessTokenFormat: resource.tokenFormat,
+      };
+      if (resource.tokenFormat === 'jwt') {
+        // RFC 9068 JWT access tokens (`typ: at+jwt`), signed with the AS's preferred key.
+        info.jwt = { sign: { alg: signingAlg } };
+      }
+      return info;
+    },
+  };
+}

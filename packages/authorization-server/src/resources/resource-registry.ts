@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * The protected resources this AS issues tokens for (RFC 8707 resource indicators).
+ * A token's audience is always one registered resource's canonical URI, never a URI the
+ * client made up (MCP 2025-06-18+ "Token Audience Binding and Validation").
+ */
+
+const scopeSchema = z.object({
+  name: z
+    .string()
+    .regex(
+      /^[\x21\x23-\x5b\x5d-\x7e]+$/,
+      'a scope is a non-empty run of RFC 6749 §3.3 scope-token characters',
+    ),
+  description: z.string().min(1),
+  /** What the scope unlocks, shown on the consent page (e.g. MCP tool names). */
+  unlocks: z.array(z.string().min(1)).optional(),
+});
+
+const resourceSchema = z.object({
+  uri: z.string().transform((value, ctx) => {
+    const canonical = canonicalResourceUri(value);
+    if (!canonical) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not an absolute http(s) URI without a fragment (RFC 8707 §2)`,
+      });
+      return z.NEVER;
+    }
+    return canonical;
+  }),
+  name: z.string().min(1),
+  scopes: z.array(scopeSchema).min(1),
+  tokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
+  /** Access token lifetime in seconds. Short by default: OAuth 2.1 §7.1, MCP security considerations. */
+  accessTokenTtlSeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 3600)
+    .default(3600),
+});
+
+export const resourceRegistrySchema = z
+  .array(resourceSchema)
+  .min(1)
+  .superRefine((resources, ctx) => {
+    const seen = new Set<string>();
+    for (const resource of resources) {
+      if (seen.has(resource.uri)) {
+        ctx.addIssue({ code: 'custom', message: `resource ${resource.uri} is registered twice` });
+      }
+      seen.add(resource.uri);
+    }
+  });
+
+export type ResourceScope = z.infer<typeof scopeSchema>;
+export type ProtectedResource = z.infer<typeof resourceSchema>;
+export type ResourceRegistryInput = z.input<typeof resourceRegistrySchema>;
+
+/**
+ * RFC 8707 §2 / MCP "Canonical Server URI": absolute URI, no fragment; scheme and host are
+ * case-insensitive so they are lower-cased, default ports dropped. The path is kept exactly
+ * (including the absence of a trailing slash) because it identifies the resource.
+ */
+export function canonicalResourceUri(value: string): string | undefined {
+  const url = URL.parse(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || value.includes('#')) {
+    return undefined;
+  }
+  if (url.username || url.password) {
+    return undefined;
+  }
+  const path = url.pathname === '/' && !/^[a-z]+:\/\/[^/]+\/$/i.test(value) ? '' : url.pathname;
+  return `${url.protocol}//${url.host}${path}${url.search}`;
+}
+
+export class ResourceRegistry {
+  readonly #byUri: ReadonlyMap<string, ProtectedResource>;
+
+  constructor(resources: readonly ProtectedResource[]) {
+    this.#byUri = new Map(resources.map((resource) => [resource.uri, resource]));
+  }
+
+  get all(): ProtectedResource[] {
+    return [...this.#byUri.values()];
+  }
+
+  /** Looks a resource indicator up by its canonical form; undefined means `invalid_target`. */
+  find(resourceIndicator: string): ProtectedResource | undefined {
+    const canonical = canonicalResourceUri(resourceIndicator);
+    return canonical === undefined ? undefined : this.#byUri.get(canonical);
+  }
+
+  /** With exactly one resource registered, a request without `resource` is bound to it. */
+  get soleResource(): ProtectedResource | undefined {
+    return this.#byUri.size === 1 ? this.all[0] : undefined;
+  }
+
+  /** Every scope any resource defines, for `scopes_supported` (RFC 8414 §2). */
+  get allScopeNames(): string[] {
+    return [...new Set(this.all.flatMap((resource) => resource.scopes.map((scope) => scope.name)))];
+  }
+}
+
+/** The demo MCP server of this repository (packages/resource-server), the default registry. */
+export function demoResourceRegistry(): ResourceRegistryInput {
+  return [
+    {
+      uri: 'http://localhost:8001/mcp',
+      name: 'MCP demo server',
+      scopes: [
+        {
+          name: 'user',
+          description: 'Use the demo tools as you',
+          unlocks: ['get_time', 'calculator', 'get_weather', 'whoami'],
+        },
+        {
+          name: 'admin',
+          description: 'See server statistics',
+          unlocks: ['server_stats'],
+        },
+      ],
+      tokenFormat: 'opaque',
+      accessTokenTtlSeconds: 3600,
+    },
+  ];
+}

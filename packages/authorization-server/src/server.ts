@@ -1,0 +1,238 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type Provider from 'oidc-provider';
+import { AccountService } from './accounts/account-service.ts';
+import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
+import { createSafeFetch } from './client-metadata/safe-fetch.ts';
+import {
+  type PreregisteredClient,
+  type PreregisteredClientInput,
+  registerPreregisteredClient,
+} from './clients/preregistered-clients.ts';
+import { ensurePrivateDirectory } from './data-dir/private-files.ts';
+import { memoryRateLimiter } from './http/rate-limiter.ts';
+import { createRequestHandler } from './http/request-handler.ts';
+import { CsrfProtection } from './interactions/csrf.ts';
+import { ConsentMemory } from './interactions/remembered-consent.ts';
+import { fileSecretsStore } from './keys/file-secrets-store.ts';
+import { generateServerSecrets } from './keys/server-secrets.ts';
+import { createLogger, type Logger } from './logging/logger.ts';
+import {
+  type AuthorizationServerOptions,
+  type AuthorizationServerOptionsInput,
+  authorizationServerOptionsSchema,
+  isLoopbackHostname,
+} from './options.ts';
+import { createProvider } from './provider/create-provider.ts';
+import {
+  DEV_INTROSPECTION_FILE,
+  type DevIntrospectionCredentials,
+  devIntrospectionClient,
+  loadOrCreateDevIntrospectionCredentials,
+} from './provider/dev-introspection-client.ts';
+import { ResourceRegistry } from './resources/resource-registry.ts';
+import { createOidcAdapterFactory } from './storage/oidc-adapter.ts';
+import { startExpiredPurge } from './storage/purge-expired.ts';
+import { openSqliteBackend } from './storage/sqlite-backend.ts';
+import type { StorageBackend } from './storage/storage-backend.ts';
+
+export interface RunningAuthorizationServer {
+  readonly issuer: string;
+  /** Where it listens (may differ from the issuer behind a proxy). */
+  readonly url: string;
+  readonly port: number;
+  readonly provider: Provider;
+  readonly accounts: AccountService;
+  readonly demoAccount?: DemoAccount;
+  readonly devIntrospectionCredentials?: DevIntrospectionCredentials;
+  readonly dataDir: string;
+  /** Pre-registers a client the operator trusts (what `mcp-auth-as clients add` does). */
+  registerClient(input: PreregisteredClientInput): Promise<PreregisteredClient>;
+  close(): Promise<void>;
+}
+
+/** Things tests and embedders may inject; the CLI uses the defaults. */
+export interface AuthorizationServerOverrides {
+  readonly logger?: Logger;
+  readonly backend?: StorageBackend;
+  /** An extra CA trusted when fetching Client ID Metadata Documents (tests' self-signed certs). */
+  readonly clientMetadataCa?: string;
+}
+
+export const dataDirFiles = {
+  database: 'authorization-server.db',
+  secrets: 'secrets.json',
+  demoAccount: 'demo-account.json',
+  devIntrospection: DEV_INTROSPECTION_FILE,
+} as const;
+
+export async function openStorage(dataDir: string): Promise<StorageBackend> {
+  await ensurePrivateDirectory(dataDir);
+  return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
+}
+
+export async function startAuthorizationServer(
+  input: AuthorizationServerOptionsInput,
+  overrides: AuthorizationServerOverrides = {},
+): Promise<RunningAuthorizationServer> {
+  const options: AuthorizationServerOptions = authorizationServerOptionsSchema.parse(input);
+  const logger = overrides.logger ?? createLogger({ level: options.logLevel });
+  const backend = overrides.backend ?? (await openStorage(options.dataDir));
+  const httpServer = createServer();
+  try {
+    await listen(httpServer, options.port, options.host);
+    const port = (httpServer.address() as AddressInfo).port;
+    const issuer = options.issuer ?? `http://localhost:${port}`;
+    const running = await assemble(options, overrides, backend, httpServer, issuer, logger);
+    logger.info('authorization server started', { issuer, listening: running.url });
+    return running;
+  } catch (error) {
+    httpServer.close();
+    if (!overrides.backend) await backend.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  options: AuthorizationServerOptions,
+  overrides: AuthorizationServerOverrides,
+  backend: StorageBackend,
+  httpServer: Server,
+  issuer: string,
+  logger: Logger,
+): Promise<RunningAuthorizationServer> {
+  const issuerIsLoopback = isLoopbackHostname(new URL(issuer).hostname);
+  const secrets = await fileSecretsStore(join(options.dataDir, dataDirFiles.secrets)).loadOrCreate(
+    generateServerSecrets,
+  );
+  const accounts = new AccountService(backend.accounts);
+  const demoAccount = await ensureDemoAccount(
+    accounts,
+    backend.accounts,
+    join(options.dataDir, dataDirFiles.demoAccount),
+  );
+  const devIntrospectionCredentials = issuerIsLoopback
+    ? await loadOrCreateDevIntrospectionCredentials(
+        join(options.dataDir, dataDirFiles.devIntrospection),
+        issuer,
+      )
+    : undefined;
+  if (devIntrospectionCredentials) {
+    logger.warn('DEVELOPMENT introspection credential in use: loopback issuer only, never in production', {
+      clientId: devIntrospectionCredentials.client_id,
+      file: join(options.dataDir, dataDirFiles.devIntrospection),
+    });
+  }
+  if (options.dangerouslyAllowLoopbackClientMetadata) {
+    logger.warn('DANGEROUS: Client ID Metadata Documents may be fetched from loopback addresses');
+  }
+  const registry = new ResourceRegistry(options.resources);
+  const consentMemory = new ConsentMemory(backend.artifacts);
+  const adapter = createOidcAdapterFactory(backend.artifacts);
+  const provider = createProvider({
+    issuer,
+    registry,
+    secrets,
+    adapter,
+    accounts,
+    consentMemory,
+    metadataFetch: createSafeFetch({
+      allowLoopback: options.dangerouslyAllowLoopbackClientMetadata,
+      ...(overrides.clientMetadataCa ? { ca: overrides.clientMetadataCa } : {}),
+    }),
+    staticClients: devIntrospectionCredentials ? [devIntrospectionClient(devIntrospectionCredentials)] : [],
+    resourceServerClientIds: new Set(
+      devIntrospectionCredentials ? [devIntrospectionCredentials.client_id] : [],
+    ),
+    trustProxy: options.trustProxy,
+    logger,
+  });
+  const clientIp = clientIpResolver(options.trustProxy);
+  const handler = createRequestHandler({
+    provider,
+    registrationLimiter: memoryRateLimiter({
+      points: options.rateLimits.registrationPerMinute,
+      windowSeconds: 60,
+    }),
+    logger,
+    clientIp,
+    interactions: {
+      provider,
+      accounts,
+      registry,
+      csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', new URL(issuer).origin),
+      consentMemory,
+      signInLimiter: memoryRateLimiter({ points: options.rateLimits.signInPerMinute, windowSeconds: 60 }),
+      logger,
+      clientIp,
+      ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),
+    },
+  });
+  httpServer.on('request', handler);
+  const stopPurge = startExpiredPurge(backend.artifacts, {
+    intervalMs: 10 * 60 * 1000,
+    onError: (error) => logger.error('purging expired artifacts failed', { error }),
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    issuer,
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    provider,
+    accounts,
+    dataDir: options.dataDir,
+    ...(demoAccount ? { demoAccount } : {}),
+    ...(devIntrospectionCredentials ? { devIntrospectionCredentials } : {}),
+    registerClient: (input) => registerPreregisteredClient(provider, adapter, input),
+    close: async () => {
+      stopPurge();
+      await closeServer(httpServer);
+      if (!overrides.backend) await backend.close();
+    },
+  };
+}
+
+function clientIpResolver(trustProxy: boolean) {
+  return (req: IncomingMessage): string => {
+    if (trustProxy) {
+      const forwarded = req.headers['x-forwarded-for'];
+      // The right-most entry is the one our own proxy appended; earlier ones are client-supplied.
+      const nearest = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim();
+      if (nearest) return nearest;
+    }
+    return req.socket.remoteAddress ?? 'unknown';
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use; choose another with --port`)
+          : error.code === 'EACCES'
+            ? new Error(`not allowed to listen on ${host}:${port}; choose a port above 1023 with --port`)
+            : error,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Stops accepting connections, lets requests in flight finish, then closes idle keep-alives. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5000).unref();
+  });
+}

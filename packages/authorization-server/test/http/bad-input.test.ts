@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
+
+/** Every endpoint, every kind of nonsense: always a 4xx with an error body, never a 5xx. */
+describe('bad input never yields a 5xx', () => {
+  let server: TestAuthorizationServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.dispose());
+
+  const endpoints = ['/token', '/reg', '/token/introspection', '/token/revocation', '/auth'];
+  const bodies: Array<[string, string, string]> = [
+    ['malformed JSON', 'application/json', '{"redirect_uris": ['],
+    ['malformed form', 'application/x-www-form-urlencoded', '%%%=&&=%zz'],
+    ['empty body', 'application/x-www-form-urlencoded', ''],
+    ['wrong content type', 'text/plain', 'hello'],
+    ['oversized body', 'application/x-www-form-urlencoded', `grant_type=${'a'.repeat(2_000_000)}`],
+    ['JSON array', 'application/json', '[1,2,3]'],
+    ['null bytes', 'application/x-www-form-urlencoded', 'grant_type=\u0000&client_id=\u0000'],
+  ];
+
+  for (const endpoint of endpoints) {
+    for (const [label, contentType, body] of bodies) {
+      it(`POST ${endpoint} with ${label} → 4xx`, async () => {
+        const response = await fetch(`${server.issuer}${endpoint}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType },
+          body,
+        });
+        assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+        await response.arrayBuffer();
+      });
+    }
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      it(`${method} ${endpoint} → 4xx`, async () => {
+        const response = await fetch(`${server.issuer}${endpoint}`, { method });
+        assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+        await response.arrayBuffer();
+      });
+    }
+  }
+
+  it('GET /token → 4xx', async () => {
+    const response = await fetch(`${server.issuer}/token`);
+    assert.ok(response.status >= 400 && response.status < 500);
+  });
+
+  it('missing parameters at the token endpoint → invalid_request', async () => {
+    const response = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=authorization_code&client_id=unknown',
+    });
+    assert.ok(response.status === 400 || response.status === 401);
+    const body = (await response.json()) as { error: string };
+    assert.ok(['invalid_request', 'invalid_client'].includes(body.error), body.error);
+  });
+
+  it('an unsupported grant type → unsupported_grant_type', async () => {
+    const response = await fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=password&username=a&password=b',
+    });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: string }).error, 'unsupported_grant_type');
+  });
+
+  it('GET /auth with no parameters → 400 page, no redirect', async () => {
+    const response = await fetch(`${server.issuer}/auth`, { redirect: 'manual' });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null);
+  });
+
+  it('interaction pages: unknown uid, wrong method, bad form, missing CSRF → 4xx', async () => {
+    const cases: Array<[string, RequestInit]> = [
+      ['/interaction/doesnotexist', {}],
+      ['/interaction/doesnotexist/login', { method: 'GET' }],
+      [
+        '/interaction/doesnotexist/login',
+        { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } },
+      ],
+      [
+        '/interaction/doesnotexist/login',
+        {
+          method: 'POST',
+          body: 'username=a',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+      ],
+      ['/interaction/../../etc/passwd', {}],
+      [`/interaction/${'a'.repeat(5000)}`, {}],
+    ];
+    for (const [path, init] of cases) {
+      const response = await fetch(`${server.issuer}${path}`, { redirect: 'manual', ...init });
+      assert.ok(response.status >= 400 && response.status < 500, `${path}: ${response.status}`);
+    }
+  });
+
+  it('an unknown path → 404', async () => {
+    const response = await fetch(`${server.issuer}/nope`);
+    assert.equal(response.status, 404);
+  });
+});

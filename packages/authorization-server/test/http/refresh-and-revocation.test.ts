@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { introspect, refresh } from '../support/oauth-flow.ts';
+import { devIntrospectionAuth, signInNewClient, type TokenSet } from '../support/signed-in-client.ts';
+import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
+
+describe('refresh tokens and revocation', () => {
+  let server: TestAuthorizationServer;
+  let auth: string;
+  before(async () => {
+    server = await startTestServer();
+    auth = devIntrospectionAuth(server);
+  });
+  after(() => server.dispose());
+
+  const isActive = async (token: string) =>
+    ((await (await introspect(server.issuer, token, auth)).json()) as { active: boolean }).active;
+
+  it('SPEC AS.7: a refresh rotates the refresh token; the new access token keeps audience and scope', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    const response = await refresh(server.issuer, client.client_id, tokens.refresh_token);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('cache-control') ?? '', /no-store/);
+    const next = (await response.json()) as TokenSet;
+    assert.notEqual(next.refresh_token, tokens.refresh_token);
+    assert.notEqual(next.access_token, tokens.access_token);
+    assert.equal(next.scope, 'user');
+    const details = (await (await introspect(server.issuer, next.access_token, auth)).json()) as {
+      aud: string;
+    };
+    assert.equal(details.aud, 'http://localhost:8001/mcp');
+  });
+
+  it('SPEC AS.7: reusing a rotated refresh token is refused and revokes the whole grant', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    const rotated = (await (
+      await refresh(server.issuer, client.client_id, tokens.refresh_token)
+    ).json()) as TokenSet;
+    const reuse = await refresh(server.issuer, client.client_id, tokens.refresh_token);
+    assert.equal(reuse.status, 400);
+    assert.equal(((await reuse.json()) as { error: string }).error, 'invalid_grant');
+    // Reuse detection (OAuth 2.1 §4.3.1): the legitimate holder's tokens die with the thief's.
+    const afterReuse = await refresh(server.issuer, client.client_id, rotated.refresh_token);
+    assert.equal(afterReuse.status, 400);
+    assert.equal(await isActive(rotated.access_token), false);
+  });
+
+  it('a refresh token presented by another client is refused', async () => {
+    const first = await signInNewClient(server);
+    const second = await signInNewClient(server);
+    const response = await refresh(server.issuer, second.client.client_id, first.tokens.refresh_token);
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  it('SPEC AS.8 / RFC 7009: revoking an access token makes it inactive', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    assert.equal(await isActive(tokens.access_token), true);
+    const response = await fetch(`${server.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.access_token, client_id: client.client_id }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(await isActive(tokens.access_token), false);
+  });
+
+  it('SPEC AS.8 / RFC 7009: revoking a refresh token ends refreshing', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    const response = await fetch(`${server.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: tokens.refresh_token,
+        token_type_hint: 'refresh_token',
+        client_id: client.client_id,
+      }),
+    });
+    assert.equal(response.status, 200);
+    const refused = await refresh(server.issuer, client.client_id, tokens.refresh_token);
+    assert.equal(refused.status, 400);
+  });
+});
