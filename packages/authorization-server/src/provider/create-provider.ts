@@ -156,7 +156,7 @@ function logProviderErrors(provider: Provider, logger: Logger): void {
     'introspection.error',
     'revocation.error',
   ] as const) {
-    provider.on(event, (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
+    provider.on(event as 'server_error', (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
       logger.info(event, {
         route: ctx.oidc?.route,
         clientId: ctx.oidc?.client?.clientId,

@@ -81,7 +81,7 @@ describe('sign-in and consent in Chromium', () => {
     try {
       assert.match(await page.title(), /sign in/i);
       await signIn(page);
-      const text = await page.locator('main').textContent();
+      const text = await page.locator('main').innerText();
       assert.match(text, /Browser Test App/, 'client name shown');
       assert.match(text, /127\.0\.0\.1/, 'redirect host shown');
       assert.match(text, /MCP demo server/, 'resource name shown');
@@ -120,7 +120,7 @@ describe('sign-in and consent in Chromium', () => {
       await page.getByLabel(/password/i).fill('not the password');
       await page.getByRole('button', { name: /sign in/i }).click();
       await page.waitForLoadState();
-      assert.match(await page.getByRole('alert').textContent(), /not right/i);
+      assert.match(await page.getByRole('alert').innerText(), /not right/i);
     } finally {
       await context.close();
     }

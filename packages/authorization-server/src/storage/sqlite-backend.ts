@@ -1,0 +1,211 @@
+import { chmodSync, existsSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import {
+  type AccountRecord,
+  type AccountStore,
+  type ArtifactStore,
+  type ConsumeOutcome,
+  DuplicateAccountError,
+  type StorageBackend,
+  type StoredRecord,
+  type UpsertRecord,
+} from './storage-backend.ts';
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native addon).
+ * WAL lets readers run beside the single writer, `busy_timeout` makes a second process wait for
+ * the lock instead of failing, and every statement is prepared once.
+ */
+export function openSqliteBackend(options: { path: string }): StorageBackend {
+  const inMemory = options.path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+  const isNew = !inMemory && !existsSync(options.path);
+  const db = new DatabaseSync(options.path);
+  if (!inMemory) chmodSync(options.path, 0o600);
+  db.exec('PRAGMA busy_timeout = 5000');
+  if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db);
+  if (isNew) tightenSidecarFiles(options.path);
+  let closed = false;
+  return {
+    artifacts: sqliteArtifactStore(db),
+    accounts: sqliteAccountStore(db),
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+/** Applies the migrations this file has not seen yet, tracked in `PRAGMA user_version`. */
+function migrate(db: DatabaseSync): void {
+  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  const current = row.user_version;
+  if (current > SQLITE_MIGRATIONS.length) {
+    throw new Error(
+      `the database schema (version ${current}) is newer than this program knows (${SQLITE_MIGRATIONS.length}); upgrade mcp-auth-as`,
+    );
+  }
+  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      const now = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      if (now === version) {
+        db.exec(SQLITE_MIGRATIONS[version] ?? '');
+        db.exec(`PRAGMA user_version = ${version + 1}`);
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+/** WAL and shared-memory files hold database pages too: owner-only, like the database. */
+function tightenSidecarFiles(path: string): void {
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+  }
+}
+
+interface ArtifactRow {
+  payload: string;
+  consumed_at: number | null;
+}
+
+function toRecord(row: ArtifactRow | undefined): StoredRecord | undefined {
+  if (!row) return undefined;
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  return row.consumed_at === null ? { payload } : { payload, consumedAt: row.consumed_at };
+}
+
+function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
+  const live = '(expires_at IS NULL OR expires_at > ?)';
+  const statements = {
+    upsert: db.prepare(
+      `INSERT INTO artifacts (model, key, payload, expires_at, consumed_at, grant_id, uid, user_code)
+       VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
+       ON CONFLICT (model, key) DO UPDATE SET payload = excluded.payload, expires_at = excluded.expires_at,
+         consumed_at = NULL, grant_id = excluded.grant_id, uid = excluded.uid, user_code = excluded.user_code`,
+    ),
+    find: db.prepare(`SELECT payload, consumed_at FROM artifacts WHERE model = ? AND key = ? AND ${live}`),
+    findByUid: db.prepare(`SELECT payload, consumed_at FROM artifacts WHERE model = ? AND uid = ? AND ${live}`),
+    findByUserCode: db.prepare(
+      `SELECT payload, consumed_at FROM artifacts WHERE model = ? AND user_code = ? AND ${live}`,
+    ),
+    consume: db.prepare(
+      `UPDATE artifacts SET consumed_at = ? WHERE model = ? AND key = ? AND consumed_at IS NULL AND ${live}`,
+    ),
+    consumedGrant: db.prepare(
+      `SELECT grant_id FROM artifacts WHERE model = ? AND key = ? AND consumed_at IS NOT NULL AND ${live}`,
+    ),
+    destroy: db.prepare('DELETE FROM artifacts WHERE model = ? AND key = ?'),
+    revokeByGrantId: db.prepare('DELETE FROM artifacts WHERE grant_id = ?'),
+    purgeExpired: db.prepare('DELETE FROM artifacts WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+  } satisfies Record<string, StatementSync>;
+
+  return {
+    async upsert(record: UpsertRecord) {
+      statements.upsert.run(
+        record.model,
+        record.key,
+        JSON.stringify(record.payload),
+        record.expiresAt ?? null,
+        record.grantId ?? null,
+        record.uid ?? null,
+        record.userCode ?? null,
+      );
+    },
+    async find(model, key) {
+      return toRecord(statements.find.get(model, key, epochSeconds()) as ArtifactRow | undefined);
+    },
+    async findByUid(model, uid) {
+      return toRecord(statements.findByUid.get(model, uid, epochSeconds()) as ArtifactRow | undefined);
+    },
+    async findByUserCode(model, userCode) {
+      return toRecord(statements.findByUserCode.get(model, userCode, epochSeconds()) as ArtifactRow | undefined);
+    },
+    async consume(model, key): Promise<ConsumeOutcome> {
+      const now = epochSeconds();
+      // One conditional UPDATE: SQLite serialises writers, so exactly one caller sees a change.
+      const { changes } = statements.consume.run(now, model, key, now);
+      if (Number(changes) === 1) return { outcome: 'consumed' };
+      const row = statements.consumedGrant.get(model, key, now) as { grant_id: string | null } | undefined;
+      if (!row) return { outcome: 'not-found' };
+      return row.grant_id === null ? { outcome: 'already-consumed' } : { outcome: 'already-consumed', grantId: row.grant_id };
+    },
+    async destroy(model, key) {
+      statements.destroy.run(model, key);
+    },
+    async revokeByGrantId(grantId) {
+      statements.revokeByGrantId.run(grantId);
+    },
+    async purgeExpired(now = epochSeconds()) {
+      return Number(statements.purgeExpired.run(now).changes);
+    },
+  };
+}
+
+interface AccountRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+
+function toAccount(row: AccountRow | undefined): AccountRecord | undefined {
+  return row && { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+function sqliteAccountStore(db: DatabaseSync): AccountStore {
+  const statements = {
+    create: db.prepare('INSERT INTO accounts (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)'),
+    findById: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+    findByUsername: db.prepare('SELECT * FROM accounts WHERE username = ?'),
+    updatePassword: db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?'),
+    remove: db.prepare('DELETE FROM accounts WHERE username = ?'),
+    list: db.prepare('SELECT * FROM accounts ORDER BY username'),
+    count: db.prepare('SELECT COUNT(*) AS n FROM accounts'),
+  } satisfies Record<string, StatementSync>;
+
+  return {
+    async create(account) {
+      try {
+        statements.create.run(account.id, account.username, account.passwordHash, account.createdAt);
+      } catch (error) {
+        if (/UNIQUE constraint failed: accounts\.username/.test((error as Error).message)) {
+          throw new DuplicateAccountError(account.username);
+        }
+        throw error;
+      }
+    },
+    async findById(id) {
+      return toAccount(statements.findById.get(id) as AccountRow | undefined);
+    },
+    async findByUsername(username) {
+      return toAccount(statements.findByUsername.get(username) as AccountRow | undefined);
+    },
+    async updatePassword(username, passwordHash) {
+      return Number(statements.updatePassword.run(passwordHash, username).changes) === 1;
+    },
+    async remove(username) {
+      return Number(statements.remove.run(username).changes) === 1;
+    },
+    async list() {
+      return (statements.list.all() as unknown as AccountRow[]).map((row) => toAccount(row) as AccountRecord);
+    },
+    async count() {
+      return Number((statements.count.get() as { n: number }).n);
+    },
+  };
+}
