@@ -47,13 +47,14 @@ export const authorizationServerOptionsSchema = z
     rateLimits: z
       .object({
         registrationPerMinute: z.number().int().min(1).default(20),
-        signInPerMinute: z.number().int().min(1).default(10),
+        /** Failed sign-ins per minute, per address and per username. */
+        failedSignInsPerMinute: z.number().int().min(1).default(10),
       })
-      .default({ registrationPerMinute: 20, signInPerMinute: 10 }),
+      .default({ registrationPerMinute: 20, failedSignInsPerMinute: 10 }),
   })
   .superRefine((options, ctx) => {
-    if (!options.issuer) return;
-    const url = new URL(options.issuer);
+    const url = options.issuer ? URL.parse(options.issuer) : null;
+    if (!url) return;
     if (
       url.protocol === 'http:' &&
       !isLoopbackHostname(url.hostname) &&

@@ -163,7 +163,10 @@ async function assemble(
       registry,
       csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', new URL(issuer).origin),
       consentMemory,
-      signInLimiter: memoryRateLimiter({ points: options.rateLimits.signInPerMinute, windowSeconds: 60 }),
+      signInLimiter: memoryRateLimiter({
+        points: options.rateLimits.failedSignInsPerMinute,
+        windowSeconds: 60,
+      }),
       logger,
       clientIp,
       ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),

@@ -25,7 +25,11 @@ export interface SafeFetchOptions {
   readonly lookup?: typeof dnsLookup;
 }
 
-type FetchInit = { method?: string; headers?: ConstructorParameters<typeof Headers>[0]; signal?: AbortSignal | null };
+type FetchInit = {
+  method?: string;
+  headers?: ConstructorParameters<typeof Headers>[0];
+  signal?: AbortSignal | null;
+};
 
 /**
  * The fetch oidc-provider uses for Client ID Metadata Documents (`configuration.fetch`): https
@@ -38,29 +42,39 @@ export function createSafeFetch(options: SafeFetchOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? 5 * 1024;
   const resolve = options.lookup ?? dnsLookup;
 
+  // Every address a name resolves to must be allowed: a name that mixes public and private
+  // addresses is refused rather than filtered, since it is an attack or a misconfiguration.
   const guardedLookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    const check = (address: string, family: number) => {
-      if (!isAddressAllowed(address, options)) {
+    const respond = (addresses: LookupAddress[]) => {
+      const forbidden = addresses.find((entry) => !isAddressAllowed(entry.address, options));
+      if (forbidden || addresses.length === 0) {
         const error = new SafeFetchError('address', `${hostname} resolves to a forbidden address`);
         callback(error as NodeJS.ErrnoException, '', 0);
         return;
       }
-      callback(null, address, family);
+      if (lookupOptions.all) {
+        (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+        return;
+      }
+      const [first] = addresses as [LookupAddress];
+      callback(null, first.address, first.family);
     };
-    if (isIP(hostname)) return check(hostname, isIP(hostname));
-    resolve(hostname, { ...lookupOptions, all: false }, (error, address, family) => {
+    const literalFamily = isIP(hostname);
+    if (literalFamily) return respond([{ address: hostname, family: literalFamily }]);
+    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const resolved = address as unknown as string | LookupAddress;
-      if (typeof resolved === 'string') check(resolved, family ?? 4);
-      else check(resolved.address, resolved.family);
+      respond(addresses as unknown as LookupAddress[]);
     });
   };
 
   return async function safeFetch(input: string | URL, init: FetchInit = {}): Promise<Response> {
     const url = new URL(String(input));
-    if (url.protocol !== 'https:') throw new SafeFetchError('scheme', `${url.protocol} URLs are not fetched; https only`);
-    if (url.username || url.password) throw new SafeFetchError('scheme', 'URLs with credentials are not fetched');
-    if ((init.method ?? 'GET').toUpperCase() !== 'GET') throw new SafeFetchError('scheme', 'only GET is allowed');
+    if (url.protocol !== 'https:')
+      throw new SafeFetchError('scheme', `${url.protocol} URLs are not fetched; https only`);
+    if (url.username || url.password)
+      throw new SafeFetchError('scheme', 'URLs with credentials are not fetched');
+    if ((init.method ?? 'GET').toUpperCase() !== 'GET')
+      throw new SafeFetchError('scheme', 'only GET is allowed');
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(hostname) && !isAddressAllowed(hostname, options)) {
       throw new SafeFetchError('address', `${url.host} is a forbidden address`);
@@ -104,7 +118,10 @@ async function readBody(res: IncomingMessage, maxBodyBytes: number, url: URL): P
     received += (chunk as Buffer).length;
     if (received > maxBodyBytes) {
       res.destroy();
-      throw new SafeFetchError('too-large', `the document at ${url.host} is larger than ${maxBodyBytes} bytes`);
+      throw new SafeFetchError(
+        'too-large',
+        `the document at ${url.host} is larger than ${maxBodyBytes} bytes`,
+      );
     }
     chunks.push(chunk as Buffer);
   }

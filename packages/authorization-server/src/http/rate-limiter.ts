@@ -9,7 +9,10 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
+  /** Counts one event for `key` and says whether it was within the limit. */
   consume(key: string): Promise<RateLimitDecision>;
+  /** Says whether one more event would be within the limit, without counting anything. */
+  check(key: string): Promise<RateLimitDecision>;
 }
 
 export interface RateLimit {
@@ -21,7 +24,17 @@ export function memoryRateLimiter(limit: RateLimit, now: () => number = Date.now
   const windows = new Map<string, { startedAt: number; used: number }>();
   const windowMs = limit.windowSeconds * 1000;
   let lastSweep = now();
+  const decide = (entry: { startedAt: number; used: number } | undefined, at: number, extra: number) => {
+    const used = entry && at - entry.startedAt < windowMs ? entry.used : 0;
+    const allowed = used + extra <= limit.points;
+    const retryAfterSeconds =
+      allowed || !entry ? 0 : Math.max(1, Math.ceil((entry.startedAt + windowMs - at) / 1000));
+    return { allowed, retryAfterSeconds };
+  };
   return {
+    async check(key) {
+      return decide(windows.get(key), now(), 1);
+    },
     async consume(key) {
       const at = now();
       // Drop finished windows now and then so memory stays bounded by the active callers.
@@ -37,11 +50,7 @@ export function memoryRateLimiter(limit: RateLimit, now: () => number = Date.now
         windows.set(key, entry);
       }
       entry.used += 1;
-      const allowed = entry.used <= limit.points;
-      const retryAfterSeconds = allowed
-        ? 0
-        : Math.max(1, Math.ceil((entry.startedAt + windowMs - at) / 1000));
-      return { allowed, retryAfterSeconds };
+      return decide(entry, at, 0);
     },
   };
 }

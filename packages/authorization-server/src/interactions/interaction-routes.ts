@@ -136,8 +136,11 @@ async function submitLogin(
     throw new HttpError(400, 'invalid_request', 'you are already signed in');
   const username = (form.get('username') ?? '').trim();
   const password = form.get('password') ?? '';
-  const ipDecision = await deps.signInLimiter.consume(`ip:${deps.clientIp(req)}`);
-  const userDecision = await deps.signInLimiter.consume(`user:${username.toLowerCase()}`);
+  // Only failed attempts count, per address and per username (OWASP authentication cheat sheet).
+  const throttleKeys = [`ip:${deps.clientIp(req)}`, `user:${username.toLowerCase()}`];
+  const [ipDecision, userDecision] = await Promise.all(
+    throttleKeys.map((key) => deps.signInLimiter.check(key)),
+  );
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const page = (status: number, error: string) => {
     setPageSecurityHeaders(res, formTargetsFor(details));
@@ -155,8 +158,8 @@ async function submitLogin(
       }),
     );
   };
-  if (!ipDecision.allowed || !userDecision.allowed) {
-    const wait = Math.max(ipDecision.retryAfterSeconds, userDecision.retryAfterSeconds);
+  if (!ipDecision?.allowed || !userDecision?.allowed) {
+    const wait = Math.max(ipDecision?.retryAfterSeconds ?? 1, userDecision?.retryAfterSeconds ?? 1);
     res.setHeader('retry-after', String(wait));
     deps.logger.warn('sign-in throttled', { ip: deps.clientIp(req) });
     page(429, `Too many sign-in attempts. Try again in ${wait} seconds.`);
@@ -164,6 +167,7 @@ async function submitLogin(
   }
   const account = await deps.accounts.authenticate(username, password);
   if (!account) {
+    await Promise.all(throttleKeys.map((key) => deps.signInLimiter.consume(key)));
     deps.logger.info('sign-in failed', { ip: deps.clientIp(req) });
     page(401, 'The username or password is not right.');
     return;

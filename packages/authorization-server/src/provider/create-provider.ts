@@ -6,8 +6,10 @@ import { type ConsentMemory, loadExistingGrant } from '../interactions/remembere
 import type { ServerSecrets } from '../keys/server-secrets.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
 import { patchClientBehaviour } from './client-patches.ts';
 import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
+import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy } from './introspection-policy.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
 
@@ -61,7 +63,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
     responseTypes: ['code'],
     // OAuth 2.1 §4.1.1 and SPEC AS.1: PKCE always, S256 only (oidc-provider supports no other).
     pkce: { required: () => true },
-    scopes: ['openid', 'offline_access'],
+    // Resource scopes are listed too: RFC 8414 `scopes_supported` is built from this list, and
+    // oidc-provider validates a client's registered `scope` (client credentials) against it.
+    scopes: ['openid', 'offline_access', ...deps.registry.allScopeNames],
     claims: { openid: ['sub'], profile: ['preferred_username'] },
     findAccount: async (_ctx, sub) => {
       const account = await deps.accounts.findById(sub);
@@ -72,7 +76,10 @@ export function createProvider(deps: ProviderDependencies): Provider {
       };
     },
     loadExistingGrant: loadExistingGrant(deps.consentMemory),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: createInteractionPolicy(),
+    },
     // SEP-2207: a client that registered the refresh_token grant gets refresh tokens, whether or
     // not it also asked for `offline_access` (which stays accepted for OIDC-flavoured clients).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -126,23 +133,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   patchClientBehaviour(provider);
-  advertiseResourceScopes(provider, deps.registry);
+  answerMissingClientAuthenticationWith401(provider);
   logProviderErrors(provider, deps.logger);
   return provider;
-}
-
-/**
- * RFC 8414 §2 `scopes_supported`: oidc-provider lists only its OIDC scopes; the resource
- * scopes clients need to ask for (`user`, `admin`) are added here, on the response itself.
- */
-function advertiseResourceScopes(provider: Provider, registry: ResourceRegistry): void {
-  provider.use(async (ctx: KoaContextWithOIDC, next) => {
-    await next();
-    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
-      const body = ctx.body as { scopes_supported?: string[] };
-      body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...registry.allScopeNames])];
-    }
-  });
 }
 
 /** Unexpected errors are `server_error` for the client; their details go to the log only. */

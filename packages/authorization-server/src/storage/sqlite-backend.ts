@@ -1,7 +1,6 @@
-import { chmodSync, existsSync } from 'node:fs';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import {
   type AccountRecord,
@@ -99,7 +98,9 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
          consumed_at = NULL, grant_id = excluded.grant_id, uid = excluded.uid, user_code = excluded.user_code`,
     ),
     find: db.prepare(`SELECT payload, consumed_at FROM artifacts WHERE model = ? AND key = ? AND ${live}`),
-    findByUid: db.prepare(`SELECT payload, consumed_at FROM artifacts WHERE model = ? AND uid = ? AND ${live}`),
+    findByUid: db.prepare(
+      `SELECT payload, consumed_at FROM artifacts WHERE model = ? AND uid = ? AND ${live}`,
+    ),
     findByUserCode: db.prepare(
       `SELECT payload, consumed_at FROM artifacts WHERE model = ? AND user_code = ? AND ${live}`,
     ),
@@ -133,7 +134,9 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
       return toRecord(statements.findByUid.get(model, uid, epochSeconds()) as ArtifactRow | undefined);
     },
     async findByUserCode(model, userCode) {
-      return toRecord(statements.findByUserCode.get(model, userCode, epochSeconds()) as ArtifactRow | undefined);
+      return toRecord(
+        statements.findByUserCode.get(model, userCode, epochSeconds()) as ArtifactRow | undefined,
+      );
     },
     async consume(model, key): Promise<ConsumeOutcome> {
       const now = epochSeconds();
@@ -142,7 +145,9 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
       if (Number(changes) === 1) return { outcome: 'consumed' };
       const row = statements.consumedGrant.get(model, key, now) as { grant_id: string | null } | undefined;
       if (!row) return { outcome: 'not-found' };
-      return row.grant_id === null ? { outcome: 'already-consumed' } : { outcome: 'already-consumed', grantId: row.grant_id };
+      return row.grant_id === null
+        ? { outcome: 'already-consumed' }
+        : { outcome: 'already-consumed', grantId: row.grant_id };
     },
     async destroy(model, key) {
       statements.destroy.run(model, key);
@@ -164,7 +169,9 @@ interface AccountRow {
 }
 
 function toAccount(row: AccountRow | undefined): AccountRecord | undefined {
-  return row && { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+  return (
+    row && { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
+  );
 }
 
 function sqliteAccountStore(db: DatabaseSync): AccountStore {

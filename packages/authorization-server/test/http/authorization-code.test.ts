@@ -186,11 +186,17 @@ describe('authorization code flow with PKCE', () => {
     assert.equal(details.aud, RESOURCE);
   });
 
-  it('consent is remembered per client and scopes; asking for more asks again', async () => {
-    const fresh = await registerPublicClient(server.issuer, { client_name: 'Remember me' });
+  it('consent is remembered per client and scopes for a web client; asking for more asks again', async () => {
+    const redirectUri = 'https://app.example/callback';
+    const web = await registerPublicClient(server.issuer, {
+      client_name: 'Remember me',
+      application_type: 'web',
+      redirect_uris: [redirectUri],
+    });
     const run = (scope: string) =>
       authorize(server.issuer, {
-        clientId: fresh.client_id,
+        clientId: web.client_id,
+        redirectUri,
         scope,
         resource: RESOURCE,
         username: TEST_USER.username,
@@ -201,6 +207,23 @@ describe('authorization code flow with PKCE', () => {
     const stepUp = await run('user admin');
     assert.deepEqual(stepUp.pages, ['login', 'consent'], 'more scopes: consent again');
     assert.ok(stepUp.redirect.searchParams.get('code'));
+  });
+
+  it('RFC 8252 §8.6: a client redirecting to loopback is asked for consent every time', async () => {
+    const native = await registerPublicClient(server.issuer, {
+      client_name: 'Ask me',
+      application_type: 'web',
+    });
+    const run = () =>
+      authorize(server.issuer, {
+        clientId: native.client_id,
+        scope: 'user',
+        resource: RESOURCE,
+        username: TEST_USER.username,
+        password: TEST_USER.password,
+      });
+    assert.deepEqual((await run()).pages, ['login', 'consent']);
+    assert.deepEqual((await run()).pages, ['login', 'consent']);
   });
 
   it('denying consent returns access_denied with state and iss', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { registerPublicClient } from '../support/oauth-flow.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /** Every endpoint, every kind of nonsense: always a 4xx with an error body, never a 5xx. */
@@ -58,11 +59,12 @@ describe('bad input never yields a 5xx', () => {
     assert.ok(['invalid_request', 'invalid_client'].includes(body.error), body.error);
   });
 
-  it('an unsupported grant type → unsupported_grant_type', async () => {
+  it('OAuth 2.1: the password grant does not exist → unsupported_grant_type', async () => {
+    const client = await registerPublicClient(server.issuer);
     const response = await fetch(`${server.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=password&username=a&password=b',
+      body: `grant_type=password&username=a&password=b&client_id=${client.client_id}`,
     });
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as { error: string }).error, 'unsupported_grant_type');

@@ -94,7 +94,9 @@ describe('discovery and dynamic registration', () => {
 
 describe('registration rate limit', () => {
   it('DCR is rate-limited per IP address with 429 and Retry-After', async () => {
-    const server = await startTestServer({ rateLimits: { registrationPerMinute: 3, signInPerMinute: 10 } });
+    const server = await startTestServer({
+      rateLimits: { registrationPerMinute: 3, failedSignInsPerMinute: 10 },
+    });
     try {
       for (let attempt = 0; attempt < 3; attempt++) await registerPublicClient(server.issuer);
       const response = await fetch(`${server.issuer}/reg`, {

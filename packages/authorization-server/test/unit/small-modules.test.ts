@@ -32,6 +32,8 @@ describe('rate limiter', () => {
     const refused = await limiter.consume('a');
     assert.equal(refused.allowed, false);
     assert.equal(refused.retryAfterSeconds, 60);
+    assert.equal((await limiter.check('a')).allowed, false, 'check sees the limit without counting');
+    assert.equal((await limiter.check('b')).allowed, true);
     assert.equal((await limiter.consume('b')).allowed, true, 'keys are independent');
     now = 60_000;
     assert.equal((await limiter.consume('a')).allowed, true);

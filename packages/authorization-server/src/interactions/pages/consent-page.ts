@@ -14,7 +14,11 @@ export interface ConsentPageInput {
   readonly client: { readonly name: string; readonly id: string; readonly uri?: string };
   readonly redirectUri: string;
   readonly redirectHostOnlyLoopback: boolean;
-  readonly resources: ReadonlyArray<{ readonly uri: string; readonly name: string; readonly scopes: readonly ConsentScope[] }>;
+  readonly resources: ReadonlyArray<{
+    readonly uri: string;
+    readonly name: string;
+    readonly scopes: readonly ConsentScope[];
+  }>;
   readonly offlineAccess: boolean;
   readonly issuerHost?: string;
 }
@@ -50,11 +54,12 @@ ${input.resources.map(
   <p class="small mono">${resource.uri}</p>
   <ul class="scopes">
     ${resource.scopes.map(
-      (scope) => html`<li>${scope.description}<span class="scope-name">${scope.name}</span>${
-        scope.unlocks?.length
-          ? html`<ul class="unlocks" aria-label="Unlocks">${scope.unlocks.map((item) => html`<li><code>${item}</code></li>`)}</ul>`
-          : ''
-      }</li>`,
+      (scope) =>
+        html`<li>${scope.description}<span class="scope-name">${scope.name}</span>${
+          scope.unlocks?.length
+            ? html`<ul class="unlocks" aria-label="Unlocks">${scope.unlocks.map((item) => html`<li><code>${item}</code></li>`)}</ul>`
+            : ''
+        }</li>`,
     )}
   </ul>
 </section>`,
@@ -70,5 +75,9 @@ ${input.offlineAccess ? html`<p class="small">Stay signed in: the app may refres
     <button type="submit" class="primary">Allow</button>
   </form>
 </div>`;
-  return layout({ title: 'Allow access?', body, ...(input.issuerHost ? { issuerHost: input.issuerHost } : {}) });
+  return layout({
+    title: 'Allow access?',
+    body,
+    ...(input.issuerHost ? { issuerHost: input.issuerHost } : {}),
+  });
 }

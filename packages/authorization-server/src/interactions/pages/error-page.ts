@@ -1,6 +1,11 @@
 import { html, layout } from './html.ts';
 
-export function renderErrorPage(input: { title: string; message: string; details?: string; issuerHost?: string }): string {
+export function renderErrorPage(input: {
+  title: string;
+  message: string;
+  details?: string;
+  issuerHost?: string;
+}): string {
   const body = html`
 <h1>${input.title}</h1>
 <div class="notice error" role="alert">${input.message}</div>

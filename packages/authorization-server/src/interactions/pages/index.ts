@@ -1,5 +1,5 @@
-export { renderConsentPage, type ConsentPageInput } from './consent-page.ts';
+export { type ConsentPageInput, renderConsentPage } from './consent-page.ts';
 export { renderErrorPage } from './error-page.ts';
 export { escapeHtml, html, type SafeHtml, STYLESHEET_URL } from './html.ts';
-export { renderLoginPage, type LoginPageInput } from './login-page.ts';
+export { type LoginPageInput, renderLoginPage } from './login-page.ts';
 export { interactionStylesheet } from './styles.ts';
