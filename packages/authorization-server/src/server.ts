@@ -169,6 +169,7 @@ async function assemble(
       }),
       logger,
       clientIp,
+      issuerHost: new URL(issuer).host,
       ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),
     },
   });

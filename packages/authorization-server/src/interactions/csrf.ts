@@ -31,11 +31,17 @@ export class CsrfProtection {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /**
+   * Fetch metadata first: browsers that send `Sec-Fetch-Site` say exactly where a post comes
+   * from. `Origin` is checked otherwise; our pages use `Referrer-Policy: no-referrer`, under which
+   * browsers send `Origin: null` even for same-origin posts, so `null` is only trusted when Fetch
+   * metadata vouches for it. With neither header (non-browser clients) the token decides.
+   */
   #isSameOrigin(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null') return origin === this.#origin;
-    if (origin === 'null') return false;
     const site = req.headers['sec-fetch-site'];
-    return site === undefined || site === 'same-origin' || site === 'none';
+    if (site !== undefined) return site === 'same-origin';
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    return origin === this.#origin;
   }
 }

@@ -24,6 +24,8 @@ export interface InteractionDependencies {
   /** Shown on the sign-in page, only on a loopback development issuer. */
   readonly demoAccountHint?: { username: string; password: string };
   readonly clientIp: (req: IncomingMessage) => string;
+  /** Shown in the page header, so people see which server asks for their password. */
+  readonly issuerHost: string;
 }
 
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,128})(?:\/(login|confirm|abort))?$/;
@@ -104,6 +106,7 @@ async function showPrompt(deps: InteractionDependencies, res: ServerResponse, de
         abortAction: `${base}/abort`,
         csrfToken,
         clientName,
+        issuerHost: deps.issuerHost,
         ...(deps.demoAccountHint ? { demoAccountHint: deps.demoAccountHint } : {}),
       }),
     );
@@ -119,6 +122,7 @@ async function showPrompt(deps: InteractionDependencies, res: ServerResponse, de
       formAction: `${base}/confirm`,
       denyAction: `${base}/abort`,
       csrfToken,
+      issuerHost: deps.issuerHost,
       accountName: account?.username ?? 'you',
       ...describeConsent(details, client, deps.registry),
     }),
@@ -152,6 +156,7 @@ async function submitLogin(
         abortAction: `/interaction/${details.uid}/abort`,
         csrfToken: deps.csrf.tokenFor(details.uid),
         clientName: client?.clientName ?? String(details.params.client_id),
+        issuerHost: deps.issuerHost,
         username,
         error,
         ...(deps.demoAccountHint ? { demoAccountHint: deps.demoAccountHint } : {}),

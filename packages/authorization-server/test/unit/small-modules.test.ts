@@ -50,6 +50,12 @@ describe('CSRF protection', () => {
     assert.equal(csrf.isValid(request({ origin: 'http://evil.example' }), 'uid-1', token), false);
     assert.equal(csrf.isValid(request({ origin: 'null' }), 'uid-1', token), false);
     assert.equal(csrf.isValid(request({ 'sec-fetch-site': 'cross-site' }), 'uid-1', token), false);
+    assert.equal(csrf.isValid(request({ 'sec-fetch-site': 'same-site' }), 'uid-1', token), false);
+    assert.equal(
+      csrf.isValid(request({ 'sec-fetch-site': 'same-origin', origin: 'null' }), 'uid-1', token),
+      true,
+      'Referrer-Policy no-referrer makes browsers send Origin: null on same-origin posts',
+    );
     assert.equal(csrf.isValid(request({}), 'uid-2', token), false, 'bound to the interaction');
     assert.equal(csrf.isValid(request({}), 'uid-1', null), false);
     assert.equal(csrf.isValid(request({}), 'uid-1', `${token}x`), false);
