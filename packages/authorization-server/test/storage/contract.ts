@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DuplicateAccountError, type StorageBackend } from '../../src/storage/storage-backend.ts';
+
+/**
+ * The contract every StorageBackend honours (see src/storage/storage-backend.ts). SQLite runs it
+ * now; the PostgreSQL backend will run the very same suite.
+ */
+export interface ContractOptions {
+  /** A second, independent connection to the same store: another process, as far as it can tell. */
+  readonly openSecondConnection?: () => Promise<StorageBackend>;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+let counter = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now()}-${counter++}`;
+
+export function runStorageContract(
+  name: string,
+  openBackend: () => Promise<StorageBackend>,
+  options: ContractOptions = {},
+): void {
+  describe(`storage contract: ${name}`, () => {
+    let backend: StorageBackend;
+    before(async () => {
+      backend = await openBackend();
+    });
+    after(() => backend.close());
+
+    it('upsert then find returns the payload exactly', async () => {
+      const key = unique('k');
+      const payload = { a: 1, nested: { b: ['x', 'y'] }, unicode: 'żółw ✓' };
+      await backend.artifacts.upsert({ model: 'AccessToken', key, payload, expiresAt: now() + 60 });
+      assert.deepEqual((await backend.artifacts.find('AccessToken', key))?.payload, payload);
+      assert.equal(await backend.artifacts.find('RefreshToken', key), undefined, 'models are separate');
+    });
+
+    it('upsert replaces the record and clears consumed', async () => {
+      const key = unique('k');
+      await backend.artifacts.upsert({ model: 'M', key, payload: { v: 1 }, expiresAt: now() + 60 });
+      assert.equal((await backend.artifacts.consume('M', key)).outcome, 'consumed');
+      await backend.artifacts.upsert({ model: 'M', key, payload: { v: 2 }, expiresAt: now() + 60 });
+      const record = await backend.artifacts.find('M', key);
+      assert.deepEqual(record?.payload, { v: 2 });
+      assert.equal(record?.consumedAt, undefined);
+    });
+
+    it('records without expiry never expire; expired records are never returned', async () => {
+      const forever = unique('k');
+      const expired = unique('k');
+      await backend.artifacts.upsert({ model: 'M', key: forever, payload: {} });
+      await backend.artifacts.upsert({
+        model: 'M',
+        key: expired,
+        payload: {},
+        expiresAt: now() - 1,
+        uid: 'u-exp',
+      });
+      assert.ok(await backend.artifacts.find('M', forever));
+      assert.equal(await backend.artifacts.find('M', expired), undefined);
+      assert.equal(await backend.artifacts.findByUid('M', 'u-exp'), undefined);
+      assert.equal((await backend.artifacts.consume('M', expired)).outcome, 'not-found');
+    });
+
+    it('findByUid and findByUserCode look up by secondary keys, per model', async () => {
+      const uid = unique('uid');
+      const userCode = unique('code');
+      await backend.artifacts.upsert({
+        model: 'Session',
+        key: unique('k'),
+        payload: { s: 1 },
+        uid,
+        expiresAt: now() + 60,
+      });
+      await backend.artifacts.upsert({
+        model: 'DeviceCode',
+        key: unique('k'),
+        payload: { d: 1 },
+        userCode,
+        expiresAt: now() + 60,
+      });
+      assert.deepEqual((await backend.artifacts.findByUid('Session', uid))?.payload, { s: 1 });
+      assert.deepEqual((await backend.artifacts.findByUserCode('DeviceCode', userCode))?.payload, { d: 1 });
+      assert.equal(await backend.artifacts.findByUid('Interaction', uid), undefined);
+    });
+
+    it('destroy deletes one record', async () => {
+      const key = unique('k');
+      await backend.artifacts.upsert({ model: 'M', key, payload: {} });
+      await backend.artifacts.destroy('M', key);
+      assert.equal(await backend.artifacts.find('M', key), undefined);
+      await backend.artifacts.destroy('M', key); // destroying a missing record is not an error
+    });
+
+    it('revokeByGrantId deletes every record of that grant across models, and only those', async () => {
+      const grantId = unique('grant');
+      const keys = [unique('k'), unique('k'), unique('k')];
+      await backend.artifacts.upsert({ model: 'AccessToken', key: keys[0] ?? '', payload: {}, grantId });
+      await backend.artifacts.upsert({ model: 'RefreshToken', key: keys[1] ?? '', payload: {}, grantId });
+      await backend.artifacts.upsert({
+        model: 'AccessToken',
+        key: keys[2] ?? '',
+        payload: {},
+        grantId: unique('other'),
+      });
+      await backend.artifacts.revokeByGrantId(grantId);
+      assert.equal(await backend.artifacts.find('AccessToken', keys[0] ?? ''), undefined);
+      assert.equal(await backend.artifacts.find('RefreshToken', keys[1] ?? ''), undefined);
+      assert.ok(await backend.artifacts.find('AccessToken', keys[2] ?? ''));
+    });
+
+    it('purgeExpired deletes exactly the expired records and counts them', async () => {
+      const at = now();
+      await backend.artifacts.purgeExpired(at);
+      await backend.artifacts.upsert({ model: 'P', key: unique('k'), payload: {}, expiresAt: at - 10 });
+      await backend.artifacts.upsert({ model: 'P', key: unique('k'), payload: {}, expiresAt: at - 5 });
+      const live = unique('k');
+      await backend.artifacts.upsert({ model: 'P', key: live, payload: {}, expiresAt: at + 600 });
+      assert.equal(await backend.artifacts.purgeExpired(at), 2);
+      assert.ok(await backend.artifacts.find('P', live));
+    });
+
+    it('consume: consumed, then already-consumed with the grant id; missing is not-found', async () => {
+      const key = unique('k');
+      const grantId = unique('grant');
+      await backend.artifacts.upsert({
+        model: 'AuthorizationCode',
+        key,
+        payload: { c: 1 },
+        grantId,
+        expiresAt: now() + 60,
+      });
+      assert.deepEqual(await backend.artifacts.consume('AuthorizationCode', key), { outcome: 'consumed' });
+      const record = await backend.artifacts.find('AuthorizationCode', key);
+      assert.ok(record?.consumedAt, 'a consumed record is still found, marked consumed (reuse detection)');
+      assert.deepEqual(await backend.artifacts.consume('AuthorizationCode', key), {
+        outcome: 'already-consumed',
+        grantId,
+      });
+      assert.deepEqual(await backend.artifacts.consume('AuthorizationCode', unique('missing')), {
+        outcome: 'not-found',
+      });
+    });
+
+    it('concurrent consume: of 20 callers exactly one wins', async () => {
+      const key = unique('k');
+      await backend.artifacts.upsert({
+        model: 'RefreshToken',
+        key,
+        payload: {},
+        grantId: 'g',
+        expiresAt: now() + 60,
+      });
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () => backend.artifacts.consume('RefreshToken', key)),
+      );
+      assert.equal(outcomes.filter((result) => result.outcome === 'consumed').length, 1);
+      assert.equal(outcomes.filter((result) => result.outcome === 'already-consumed').length, 19);
+    });
+
+    if (options.openSecondConnection) {
+      const openSecond = options.openSecondConnection;
+      it('concurrent consume from two connections (two processes): exactly one wins', async () => {
+        const second = await openSecond();
+        try {
+          for (let round = 0; round < 10; round++) {
+            const key = unique('k');
+            await backend.artifacts.upsert({
+              model: 'AuthorizationCode',
+              key,
+              payload: {},
+              expiresAt: now() + 60,
+            });
+            const outcomes = await Promise.all([
+              backend.artifacts.consume('AuthorizationCode', key),
+              second.artifacts.consume('AuthorizationCode', key),
+              backend.artifacts.consume('AuthorizationCode', key),
+              second.artifacts.consume('AuthorizationCode', key),
+            ]);
+            assert.equal(outcomes.filter((result) => result.outcome === 'consumed').length, 1);
+          }
+        } finally {
+          await second.close();
+        }
+      });
+    }
+
+    it('accounts: create, find by id and by username case-insensitively, duplicates refused', async () => {
+      const username = unique('User');
+      const account = { id: unique('id'), username, passwordHash: 'scrypt$x', createdAt: now() };
+      await backend.accounts.create(account);
+      assert.deepEqual(await backend.accounts.findById(account.id), account);
+      assert.deepEqual(await backend.accounts.findByUsername(username.toUpperCase()), account);
+      await assert.rejects(
+        backend.accounts.create({ ...account, id: unique('id'), username: username.toLowerCase() }),
+        DuplicateAccountError,
+      );
+      assert.equal(await backend.accounts.findById(unique('nobody')), undefined);
+    });
+
+    it('accounts: updatePassword, remove, list and count', async () => {
+      const username = unique('carol');
+      const before = await backend.accounts.count();
+      await backend.accounts.create({ id: unique('id'), username, passwordHash: 'h1', createdAt: now() });
+      assert.equal(await backend.accounts.count(), before + 1);
+      assert.equal(await backend.accounts.updatePassword(username, 'h2'), true);
+      assert.equal((await backend.accounts.findByUsername(username))?.passwordHash, 'h2');
+      assert.equal(await backend.accounts.updatePassword(unique('nobody'), 'h'), false);
+      assert.ok((await backend.accounts.list()).some((account) => account.username === username));
+      assert.equal(await backend.accounts.remove(username), true);
+      assert.equal(await backend.accounts.remove(username), false);
+      assert.equal(await backend.accounts.count(), before);
+    });
+  });
+}
