@@ -66,7 +66,7 @@ describe('SQLite specifics', () => {
 
   it('refuses a database written by a newer version', async () => {
     const file = join(dir, 'newer.db');
-    await openSqliteBackend({ path: file }).close(), undefined;
+    await openSqliteBackend({ path: file }).close();
     const raw = new DatabaseSync(file);
     raw.exec('PRAGMA user_version = 99');
     raw.close();
