@@ -10,6 +10,9 @@ const SERVE_FLAGS = {
   issuer: { type: 'string' },
   'data-dir': { type: 'string' },
   config: { type: 'string' },
+  resource: { type: 'string', multiple: true },
+  'resource-scopes': { type: 'string' },
+  'resource-token-format': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'log-level': { type: 'string' },
   'dangerously-allow-loopback-client-metadata': { type: 'boolean' },
@@ -34,13 +37,39 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
       dataDir: values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env),
-      ...(values.config !== undefined ? readConfigFile(values.config) : {}),
+      ...resourcesFrom(values),
       trustProxy: values['trust-proxy'] === true,
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
       dangerouslyAllowLoopbackClientMetadata: values['dangerously-allow-loopback-client-metadata'] === true,
       dangerouslyAllowInsecureIssuer: values['dangerously-allow-insecure-issuer'] === true,
     },
   };
+}
+
+/**
+ * The registry comes from `--config`, `--resource` flags, or both (merged); with neither, the
+ * demo registry applies. A `--resource` gets the scopes of `--resource-scopes` (default `user`).
+ */
+function resourcesFrom(values: {
+  config?: string;
+  resource?: string[];
+  'resource-scopes'?: string;
+  'resource-token-format'?: string;
+}): Pick<AuthorizationServerOptionsInput, 'resources'> {
+  const fromFile = values.config !== undefined ? (readConfigFile(values.config).resources ?? []) : [];
+  const format = values['resource-token-format'];
+  if (format !== undefined && format !== 'opaque' && format !== 'jwt') {
+    throw new UsageError(`--resource-token-format must be opaque or jwt, not "${format}"`);
+  }
+  const scopes = (values['resource-scopes'] ?? 'user').split(/\s+/).filter(Boolean);
+  const fromFlags = (values.resource ?? []).map((uri) => ({
+    uri,
+    name: URL.parse(uri)?.host ?? uri,
+    scopes: scopes.map((name) => ({ name, description: `The "${name}" permission of this server` })),
+    ...(format ? { tokenFormat: format } : {}),
+  }));
+  const resources = [...(fromFile as unknown[]), ...fromFlags];
+  return resources.length > 0 || values.config !== undefined ? { resources: resources as never } : {};
 }
 
 function parseOrUsageError(argv: string[]) {

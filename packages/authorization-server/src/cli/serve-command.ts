@@ -18,6 +18,10 @@ Options:
   --data-dir DIR      database, keys and development credentials
                       (default $XDG_DATA_HOME/mcp-auth/authorization-server; env MCP_AUTH_AS_DATA_DIR)
   --config FILE       JSON file with the protected resource registry: { "resources": [...] }
+  --resource URI      register a protected resource (repeatable; adds to --config)
+  --resource-scopes S its scopes, space-separated (default "user")
+  --resource-token-format F
+                      opaque (default: resource servers introspect) or jwt (RFC 9068)
   --trust-proxy       trust X-Forwarded-For/-Proto from a reverse proxy
   --log-level L       debug, info (default), warn or error
   --dangerously-allow-loopback-client-metadata
@@ -47,6 +51,7 @@ export async function runServeCommand(
   io.stdout.write(banner(server));
   await waitForShutdownSignal();
   await server.close();
+  io.stdout.write('MCP Authorization Server stopped.\n');
   return 0;
 }
 

@@ -9,9 +9,17 @@ import type { ResourceRegistry } from '../resources/resource-registry.ts';
 export function resourceIndicatorsFeature(registry: ResourceRegistry, signingAlg: 'ES256' | 'EdDSA') {
   return {
     enabled: true,
-    // With exactly one resource registered, a request without `resource` is bound to it.
-    async defaultResource(): Promise<string | undefined> {
-      return registry.soleResource?.uri;
+    // With exactly one resource registered, a request without `resource` is bound to it. With
+    // several, the client must say which (MCP clients always send `resource`): a token with no
+    // audience would be a token every resource server has to refuse.
+    async defaultResource(): Promise<string> {
+      const sole = registry.soleResource;
+      if (!sole) {
+        throw new errors.InvalidTarget(
+          'this server protects several resources: name one with the resource parameter',
+        );
+      }
+      return sole.uri;
     },
     // The token endpoint reuses the resource granted at authorization when it names none.
     async useGrantedResource(): Promise<boolean> {

@@ -175,3 +175,41 @@ describe('mcp-auth-as command line', () => {
     assert.match(bad.stderr, /--auth-method must be one of/);
   });
 });
+
+describe('mcp-auth-as resource flags', () => {
+  it('--resource flags replace the demo registry; an unknown resource is then invalid_target', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-cli-res-'));
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--port=0',
+        `--data-dir=${dataDir}`,
+        '--resource=https://mcp.example.com/mcp',
+        '--resource-scopes=read write',
+        '--resource-token-format=jwt',
+      ],
+      { stdio: 'pipe' },
+    );
+    try {
+      const output = await waitForOutput(child, /data folder/);
+      const issuer = /MCP Authorization Server\s+(http:\/\/localhost:\d+)/.exec(output)?.[1];
+      const metadata = (await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json()) as {
+        scopes_supported: string[];
+      };
+      assert.ok(metadata.scopes_supported.includes('read'));
+      assert.ok(metadata.scopes_supported.includes('write'));
+      assert.ok(!metadata.scopes_supported.includes('user'), 'the demo registry is replaced');
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a bad --resource or --resource-token-format is a usage error', async () => {
+    assert.match((await run(['--resource=not a uri', '--data-dir=/tmp/x-never'])).stderr, /absolute http/);
+    const format = await run(['--resource=https://a.example/mcp', '--resource-token-format=paseto']);
+    assert.equal(format.code, 2);
+    assert.match(format.stderr, /opaque or jwt/);
+  });
+});
