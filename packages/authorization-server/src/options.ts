@@ -1,11 +1,8 @@
+import { isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
 import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
 
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHostname(hostname: string): boolean {
-  return LOOPBACK_HOSTNAMES.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
+export { isLoopbackHostname };
 
 const issuerSchema = z.string().superRefine((value, ctx) => {
   const url = URL.parse(value);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createLogger, type Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
@@ -17,7 +18,6 @@ import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
 import { fileSecretsStore } from './keys/file-secrets-store.ts';
 import { generateServerSecrets } from './keys/server-secrets.ts';
-import { createLogger, type Logger } from './logging/logger.ts';
 import {
   type AuthorizationServerOptions,
   type AuthorizationServerOptionsInput,
@@ -129,7 +129,10 @@ async function assemble(
   }
   const registry = new ResourceRegistry(options.resources);
   const consentMemory = new ConsentMemory(backend.artifacts);
-  const adapter = createOidcAdapterFactory(backend.artifacts);
+  const adapter = createOidcAdapterFactory(backend.artifacts, {
+    onConsumeRace: (race) =>
+      logger.warn('a code or refresh token was redeemed twice at once; its grant is revoked', { ...race }),
+  });
   const provider = createProvider({
     issuer,
     registry,

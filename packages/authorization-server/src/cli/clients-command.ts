@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { silentLogger } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
 import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
 import { defaultDataDir } from '../data-dir/default-data-dir.ts';
 import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
-import { silentLogger } from '../logging/logger.ts';
 import { createProvider } from '../provider/create-provider.ts';
 import {
   demoResourceRegistry,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import {
   handleInteraction,
@@ -6,7 +7,6 @@ import {
   sendErrorPage,
 } from '../interactions/interaction-routes.ts';
 import { interactionStylesheet } from '../interactions/pages/index.ts';
-import type { Logger } from '../logging/logger.ts';
 import { HttpError } from './http-error.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 

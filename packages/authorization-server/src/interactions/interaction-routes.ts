@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import { readFormBody } from '../http/form-body.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { RateLimiter } from '../http/rate-limiter.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
-import type { Logger } from '../logging/logger.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { approveConsent } from './approve-consent.ts';
 import { describeConsent, formTargetsFor } from './consent-view.ts';
@@ -106,6 +106,7 @@ async function showPrompt(deps: InteractionDependencies, res: ServerResponse, de
         abortAction: `${base}/abort`,
         csrfToken,
         clientName,
+        ...(client.clientUri ? { clientUri: client.clientUri } : {}),
         issuerHost: deps.issuerHost,
         ...(deps.demoAccountHint ? { demoAccountHint: deps.demoAccountHint } : {}),
       }),

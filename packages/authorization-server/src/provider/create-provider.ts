@@ -1,10 +1,10 @@
+import type { Logger } from '@mcp-auth/shared';
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { renderErrorPage } from '../interactions/pages/index.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { ServerSecrets } from '../keys/server-secrets.ts';
-import type { Logger } from '../logging/logger.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
 import { patchClientBehaviour } from './client-patches.ts';
@@ -123,6 +123,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       setPageSecurityHeaders(ctx.res);
       ctx.type = 'html';
       ctx.body = renderErrorPage({
+        issuerHost: new URL(deps.issuer).host,
         title: 'This sign-in cannot continue',
         message: out.error_description ?? out.error ?? 'The request was not valid.',
         details: out.error,

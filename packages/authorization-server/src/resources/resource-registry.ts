@@ -37,7 +37,7 @@ const resourceSchema = z.object({
   accessTokenTtlSeconds: z
     .number()
     .int()
-    .min(30)
+    .min(1)
     .max(24 * 3600)
     .default(3600),
 });

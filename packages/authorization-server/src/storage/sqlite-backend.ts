@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -22,16 +22,14 @@ const epochSeconds = () => Math.floor(Date.now() / 1000);
  */
 export function openSqliteBackend(options: { path: string }): StorageBackend {
   const inMemory = options.path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-  const isNew = !inMemory && !existsSync(options.path);
+  if (!inMemory) createOwnerOnlyFile(options.path);
   const db = new DatabaseSync(options.path);
-  if (!inMemory) chmodSync(options.path, 0o600);
   db.exec('PRAGMA busy_timeout = 5000');
   if (!inMemory) db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
-  if (isNew) tightenSidecarFiles(options.path);
+  if (!inMemory) tightenSidecarFiles(options.path);
   let closed = false;
   return {
     artifacts: sqliteArtifactStore(db),
@@ -42,6 +40,18 @@ export function openSqliteBackend(options: { path: string }): StorageBackend {
       db.close();
     },
   };
+}
+
+/**
+ * The database holds accounts' password hashes and grant metadata: owner-only. The file is
+ * created here with mode 0600 before SQLite opens it (SQLite treats an empty file as a new
+ * database), so it is never readable by others, not even for a moment under a lax umask; an
+ * existing file is tightened too. A missing parent directory is created owner-only.
+ */
+function createOwnerOnlyFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }
 
 /** Applies the migrations this file has not seen yet, tracked in `PRAGMA user_version`. */
@@ -70,7 +80,10 @@ function migrate(db: DatabaseSync): void {
   }
 }
 
-/** WAL and shared-memory files hold database pages too: owner-only, like the database. */
+/**
+ * WAL and shared-memory files hold database pages too. SQLite gives them the database file's
+ * mode when it creates them; this also tightens ones left behind by an older, laxer run.
+ */
 function tightenSidecarFiles(path: string): void {
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);

@@ -1,81 +1,76 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createSafeFetch, SafeFetchError } from '../../src/client-metadata/safe-fetch.ts';
-import { createSelfSignedCertificate } from '../support/self-signed-certificate.ts';
+import {
+  createSafeFetch,
+  SafeFetchError,
+  type SafeFetchOptions,
+  type SafeFetchReason,
+} from '../../src/client-metadata/safe-fetch.ts';
+import { type MetadataServer, SIZE_LIMIT, startMetadataServer } from './metadata-server.ts';
 
-/** A resolver that answers every name with the given address, as a hostile DNS server would. */
-function fakeLookup(address: string, family: 4 | 6) {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+/** A resolver that answers every name with one address, as a hostile DNS server would. */
+function fakeLookup(address: string, family: 4 | 6, calls: string[] = []): SafeFetchOptions['lookup'] {
+  return ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    calls.push(hostname);
     if (options.all) callback(null, [{ address, family } satisfies LookupAddress]);
     else callback(null, address, family);
   }) as never;
 }
 
-async function rejectsWith(promise: Promise<unknown>, reason: SafeFetchError['reason']) {
+async function rejectsWith(promise: Promise<unknown>, reason: SafeFetchReason): Promise<SafeFetchError> {
+  let caught: unknown;
   await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof SafeFetchError, String(error));
-    assert.equal(error.reason, reason, error.message);
+    caught = error;
     return true;
   });
+  assert.ok(caught instanceof SafeFetchError, `expected a SafeFetchError, got ${String(caught)}`);
+  assert.equal(caught.reason, reason, caught.message);
+  return caught;
 }
 
 describe('SSRF-safe fetch for Client ID Metadata Documents', () => {
-  const certificate = createSelfSignedCertificate();
-  let server: Server;
-  let base: string;
-  const seen: string[] = [];
+  let server: MetadataServer;
+  let dev: ReturnType<typeof createSafeFetch>; // loopback allowed, trusts the test certificate
+  let strict: ReturnType<typeof createSafeFetch>; // production rules, trusts the test certificate
 
   before(async () => {
-    server = createServer(certificate, (req, res) => {
-      seen.push(req.url ?? '');
-      if (req.url === '/client.json') {
-        res.setHeader('content-type', 'application/json');
-        res.setHeader('cache-control', 'max-age=300');
-        res.end(JSON.stringify({ client_id: `${base}/client.json` }));
-      } else if (req.url === '/big') {
-        res.setHeader('content-length', '100000');
-        res.end('x'.repeat(100000));
-      } else if (req.url === '/big-streamed') {
-        res.write('x'.repeat(4000));
-        res.write('x'.repeat(4000));
-        res.end();
-      } else if (req.url === '/redirect') {
-        res.statusCode = 302;
-        res.setHeader('location', 'https://169.254.169.254/');
-        res.end();
-      } else if (req.url === '/slow') {
-        // never answers
-      } else {
-        res.statusCode = 404;
-        res.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `https://localhost:${(server.address() as AddressInfo).port}`;
+    server = await startMetadataServer();
+    dev = createSafeFetch({ allowLoopback: true, ca: server.cert });
+    strict = createSafeFetch({ allowLoopback: false, ca: server.cert });
   });
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  after(() => server.close());
 
-  it('with loopback allowed (development), fetches a JSON document and keeps its headers', async () => {
-    const fetch = createSafeFetch({ allowLoopback: true, ca: certificate.cert });
-    const response = await fetch(`${base}/client.json`);
+  it('with loopback allowed, fetches the JSON document and keeps every response header', async () => {
+    const response = await dev(`${server.origin}/client.json`);
+    assert.ok(response instanceof Response);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'max-age=300');
-    assert.deepEqual(await response.json(), { client_id: `${base}/client.json` });
+    assert.equal(response.headers.get('x-repeated'), 'one, two');
+    assert.deepEqual(await response.json(), { client_id: `${server.origin}/client.json` });
+  });
+
+  it('asks for JSON by default and never sends cookies or credentials', async () => {
+    await dev(`${server.origin}/client.json`, {
+      headers: { cookie: 'session=1', authorization: 'Bearer x', 'user-agent': '' },
+    });
+    const { headers } = server.requests.at(-1) ?? assert.fail('no request seen');
+    assert.equal(headers.accept, 'application/json');
+    assert.equal(headers.cookie, undefined);
+    assert.equal(headers.authorization, undefined);
   });
 
   it('without the flag, refuses loopback before connecting', async () => {
-    const before = seen.length;
-    await rejectsWith(
-      createSafeFetch({ allowLoopback: false, ca: certificate.cert })(`${base}/client.json`),
-      'address',
-    );
-    assert.equal(seen.length, before, 'the server saw no request');
+    const before = server.connections();
+    for (const url of [
+      `${server.origin}/client.json`,
+      `https://127.0.0.1:${server.port}/client.json`,
+      `https://[::ffff:127.0.0.1]:${server.port}/client.json`,
+      `https://2130706433:${server.port}/client.json`, // 127.0.0.1 as one decimal number
+    ]) {
+      await rejectsWith(strict(url), 'address');
+    }
+    assert.equal(server.connections(), before, 'the server saw no connection');
   });
 
   for (const [address, family] of [
@@ -83,51 +78,92 @@ describe('SSRF-safe fetch for Client ID Metadata Documents', () => {
     ['169.254.169.254', 4],
     ['::ffff:127.0.0.1', 6],
     ['fd00::1', 6],
+    ['64:ff9b::a9fe:a9fe', 6],
   ] as const) {
-    it(`a public-looking name resolving to ${address} is refused (DNS rebinding)`, async () => {
+    it(`refuses a public-looking name that resolves to ${address}`, async () => {
       const fetch = createSafeFetch({ allowLoopback: false, lookup: fakeLookup(address, family) });
-      await rejectsWith(fetch('https://client.example.com/metadata.json'), 'address');
+      const error = await rejectsWith(fetch('https://client.example.com/metadata.json'), 'address');
+      assert.match(error.message, /client\.example\.com/);
     });
   }
 
-  it('IP literals in the URL go through the same check', async () => {
-    const fetch = createSafeFetch({ allowLoopback: true });
-    await rejectsWith(fetch('https://169.254.169.254/latest/meta-data'), 'address');
-    await rejectsWith(fetch('https://[fd00::1]/x'), 'address');
+  it('resolves once, with the injected resolver, and connects to what it answered', async () => {
+    const calls: string[] = [];
+    const fetch = createSafeFetch({
+      allowLoopback: true,
+      ca: server.cert,
+      lookup: fakeLookup('127.0.0.1', 4, calls),
+    });
+    assert.equal((await fetch(`${server.origin}/client.json`)).status, 200);
+    assert.deepEqual(calls, ['localhost']);
   });
 
-  it('http, userinfo and non-GET are refused', async () => {
-    const fetch = createSafeFetch({ allowLoopback: true });
-    await rejectsWith(fetch('http://localhost/client.json'), 'scheme');
-    await rejectsWith(fetch('https://user:pass@example.com/client.json'), 'scheme');
-    await rejectsWith(fetch('https://example.com/client.json', { method: 'POST' }), 'scheme');
+  it('refuses forbidden IP literals even in development', async () => {
+    await rejectsWith(dev('https://169.254.169.254/latest/meta-data/'), 'address');
+    await rejectsWith(dev('https://[fd00::1]/client.json'), 'address');
+    await rejectsWith(dev('https://0.0.0.0/client.json'), 'address');
   });
 
-  it('a declared oversized body is refused', async () => {
-    await rejectsWith(
-      createSafeFetch({ allowLoopback: true, ca: certificate.cert })(`${base}/big`),
-      'too-large',
-    );
+  it('refuses http (even for loopback in development), userinfo, non-GET and non-URLs', async () => {
+    await rejectsWith(dev(`http://localhost:${server.port}/client.json`), 'scheme');
+    await rejectsWith(dev(`https://user:pass@localhost:${server.port}/client.json`), 'scheme');
+    await rejectsWith(dev(`https://user@localhost:${server.port}/client.json`), 'scheme');
+    await rejectsWith(dev(`${server.origin}/client.json`, { method: 'POST' }), 'scheme');
+    await rejectsWith(dev('not a url'), 'scheme');
   });
 
-  it('a streamed body over the limit is refused', async () => {
-    await rejectsWith(
-      createSafeFetch({ allowLoopback: true, ca: certificate.cert })(`${base}/big-streamed`),
-      'too-large',
-    );
+  it('accepts a body of exactly the limit', async () => {
+    const response = await dev(`${server.origin}/exactly-at-limit`);
+    assert.equal((await response.arrayBuffer()).byteLength, SIZE_LIMIT);
   });
 
-  it('a server that never answers times out', async () => {
-    const fetch = createSafeFetch({ allowLoopback: true, ca: certificate.cert, timeoutMs: 300 });
-    await rejectsWith(fetch(`${base}/slow`), 'timeout');
+  it('refuses a body declared larger than the limit, without echoing it', async () => {
+    const error = await rejectsWith(dev(`${server.origin}/declared-too-large`), 'too-large');
+    assert.doesNotMatch(error.message, /xxx/);
+    assert.match(error.message, /localhost/);
   });
 
-  it('a redirect is returned as is, never followed', async () => {
-    const response = await createSafeFetch({ allowLoopback: true, ca: certificate.cert })(`${base}/redirect`);
+  it('refuses a body that streams past the limit without a content-length', async () => {
+    await rejectsWith(dev(`${server.origin}/streamed-too-large`), 'too-large');
+  });
+
+  it('times out on a server that never answers', async () => {
+    const fetch = createSafeFetch({ allowLoopback: true, ca: server.cert, timeoutMs: 300 });
+    await rejectsWith(fetch(`${server.origin}/never-answers`), 'timeout');
+  });
+
+  it('times out on a server that stops in the middle of the body', async () => {
+    const fetch = createSafeFetch({ allowLoopback: true, ca: server.cert, timeoutMs: 300 });
+    await rejectsWith(fetch(`${server.origin}/stalls-mid-body`), 'timeout');
+  });
+
+  it("honours the caller's abort signal", async () => {
+    const controller = new AbortController();
+    const pending = dev(`${server.origin}/never-answers`, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await rejectsWith(pending, 'timeout');
+    await rejectsWith(dev(`${server.origin}/client.json`, { signal: AbortSignal.abort() }), 'timeout');
+  });
+
+  it('returns a redirect as is and does not follow it', async () => {
+    const seen = server.requests.length;
+    const response = await dev(`${server.origin}/redirect-to-client`);
     assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), '/client.json');
+    assert.equal(server.requests.length, seen + 1, 'exactly one request');
   });
 
-  it('a certificate that is not trusted fails as a network error', async () => {
-    await rejectsWith(createSafeFetch({ allowLoopback: true })(`${base}/client.json`), 'network');
+  it('when told to follow redirects, checks every hop like the first', async () => {
+    const following = createSafeFetch({ allowLoopback: true, ca: server.cert, maxRedirects: 1 });
+    assert.equal((await following(`${server.origin}/redirect-to-client`)).status, 200);
+    await rejectsWith(following(`${server.origin}/redirect-to-metadata-service`), 'address');
+  });
+
+  it('fails as a network error when the certificate is not trusted', async () => {
+    const error = await rejectsWith(
+      createSafeFetch({ allowLoopback: true })(`${server.origin}/client.json`),
+      'network',
+    );
+    assert.match(error.message, /localhost/);
   });
 });

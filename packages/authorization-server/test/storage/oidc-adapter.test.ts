@@ -44,6 +44,33 @@ describe('oidc-provider adapter: secrets at rest are hashed', () => {
     }
   });
 
+  it('an Interaction stores neither its own id (even inside returnTo) nor the session cookie value', async () => {
+    const path = join(dir, 'interactions.db');
+    const backend = openSqliteBackend({ path });
+    const adapter = createOidcAdapterFactory(backend.artifacts);
+    const uid = 'IN-secret-value-0123456789abcdefghij';
+    const sessionId = 'SC-secret-value-0123456789abcdefghij';
+    const returnTo = `https://as.example/auth/${uid}`;
+    await adapter('Interaction').upsert(
+      uid,
+      {
+        jti: uid,
+        kind: 'Interaction',
+        returnTo,
+        session: { accountId: 'a1', uid: 'session-uid', cookie: sessionId },
+      },
+      60,
+    );
+    const found = await adapter('Interaction').find(uid);
+    assert.equal(found?.jti, uid);
+    assert.equal(found?.returnTo, returnTo, 'the id embedded in returnTo is put back');
+    assert.deepEqual(found?.session, { accountId: 'a1', uid: 'session-uid' });
+    await backend.close();
+    const dump = rawDump(path);
+    assert.ok(!dump.includes(uid), 'the interaction id is stored in clear');
+    assert.ok(!dump.includes(sessionId), 'the session cookie value is stored in clear');
+  });
+
   it('client secrets are stored hashed and compared in constant time', async () => {
     const path = join(dir, 'clients.db');
     const backend = openSqliteBackend({ path });
@@ -70,14 +97,21 @@ describe('oidc-provider adapter: secrets at rest are hashed', () => {
     const backend = openSqliteBackend({ path: ':memory:' });
     const adapter = createOidcAdapterFactory(backend.artifacts);
     await adapter('Session').upsert('session-id', { jti: 'session-id', uid: 'the-uid', accountId: 'a1' }, 60);
-    assert.equal((await adapter('Session').findByUid('the-uid'))?.accountId, 'a1');
+    const found = await adapter('Session').findByUid('the-uid');
+    assert.equal(found?.accountId, 'a1');
+    assert.equal(found?.uid, 'the-uid', 'oidc-provider needs the uid back on the session');
+    assert.equal(found?.jti, undefined, 'the session id cannot be recovered from its hash');
     assert.equal(await adapter('Session').findByUid('other-uid'), undefined);
     await backend.close();
   });
 
   it('concurrent consume: exactly one succeeds; the others fail with invalid_grant and revoke the grant', async () => {
     const backend = openSqliteBackend({ path: ':memory:' });
-    const adapter = createOidcAdapterFactory(backend.artifacts);
+    const races: unknown[] = [];
+    const adapter = createOidcAdapterFactory(backend.artifacts, {
+      onConsumeRace: (race) => races.push(race),
+    });
+    await adapter('Grant').upsert('g1', { jti: 'g1', kind: 'Grant', accountId: 'a1' }, 600);
     await adapter('AuthorizationCode').upsert('code-1', { jti: 'code-1', grantId: 'g1' }, 60);
     await adapter('AccessToken').upsert('at-1', { jti: 'at-1', grantId: 'g1' }, 60);
     const results = await Promise.allSettled(
@@ -90,6 +124,20 @@ describe('oidc-provider adapter: secrets at rest are hashed', () => {
     assert.equal(rejected.length, 7);
     for (const { reason } of rejected) assert.equal((reason as { error?: string }).error, 'invalid_grant');
     assert.equal(await adapter('AccessToken').find('at-1'), undefined, 'the grant was revoked');
+    assert.equal(
+      await adapter('Grant').find('g1'),
+      undefined,
+      'the Grant itself is gone, as oidc-provider does',
+    );
+    assert.equal(races.length, 7);
+    assert.deepEqual(races[0], { model: 'AuthorizationCode', grantId: 'g1' });
+    await backend.close();
+  });
+
+  it('consuming a missing or expired code fails with invalid_grant', async () => {
+    const backend = openSqliteBackend({ path: ':memory:' });
+    const adapter = createOidcAdapterFactory(backend.artifacts);
+    await assert.rejects(adapter('AuthorizationCode').consume('never-issued'), { error: 'invalid_grant' });
     await backend.close();
   });
 

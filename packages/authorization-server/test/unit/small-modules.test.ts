@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
+import { createLogger } from '@mcp-auth/shared';
 import { hashPassword, verifyPassword } from '../../src/accounts/password-hash.ts';
 import { memoryRateLimiter } from '../../src/http/rate-limiter.ts';
 import { CsrfProtection } from '../../src/interactions/csrf.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { loopbackWithoutPort } from '../../src/provider/client-patches.ts';
 import { isIntrospectionAllowed } from '../../src/provider/introspection-policy.ts';
 

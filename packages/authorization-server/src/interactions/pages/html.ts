@@ -80,7 +80,7 @@ export function layout(input: LayoutInput): string {
 </head>
 <body>
 <header class="site-header">
-  <span class="brand"><svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Zm0 5a3 3 0 0 1 1 5.83V16h-2v-3.17A3 3 0 0 1 12 7Z"/></svg>${brand}</span>
+  <span class="brand"><svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill-rule="evenodd" d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Zm0 5a3 3 0 0 1 1 5.83V16h-2v-3.17A3 3 0 0 1 12 7Z"></path></svg>${brand}</span>
   ${input.issuerHost ? html`<span class="issuer"><span class="visually-hidden">Server: </span>${input.issuerHost}</span>` : ''}
 </header>
 <main class="card">
