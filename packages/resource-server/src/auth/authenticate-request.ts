@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import type { BearerChallenge } from './bearer-challenge.ts';
+import { InvalidTokenError, type TokenVerifier, type VerifiedToken } from './verified-token.ts';
+
+export type AuthenticationResult =
+  | { readonly ok: true; readonly token: string; readonly verified: VerifiedToken }
+  | { readonly ok: false; readonly challenge: BearerChallenge };
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** RFC 8707 §2 / RFC 9728: compare resource URIs in canonical form (case-insensitive scheme and host). */
+export function sameResource(a: string, b: string): boolean {
+  const left = URL.parse(a);
+  const right = URL.parse(b);
+  if (!left || !right) return false;
+  const strip = (url: URL) =>
+    `${url.protocol}//${url.host}${url.pathname === '/' && !url.search ? '' : url.pathname}${url.search}`;
+  return strip(left) === strip(right);
+}
+
+export interface AuthenticateOptions {
+  readonly verifier: TokenVerifier;
+  readonly resourceUrl: string;
+  readonly acceptAnyAudience: boolean;
+  readonly requiredScopes: readonly string[];
+}
+
+/**
+ * Validates the bearer token of one request (SPEC RS.3): present exactly once and only in the
+ * `Authorization` header, active, unexpired, meant for this server, with every scope the
+ * operation needs. Never logs or forwards the token.
+ */
+export async function authenticateRequest(
+  req: IncomingMessage,
+  options: AuthenticateOptions,
+): Promise<AuthenticationResult> {
+  const scopes = options.requiredScopes;
+  const url = new URL(req.url ?? '/', 'http://placeholder');
+  if (url.searchParams.has('access_token')) {
+    // OAuth 2.1 §5.2.1 / MCP: tokens in the query string are refused, not ignored.
+    return {
+      ok: false,
+      challenge: {
+        status: 400,
+        error: 'invalid_request',
+        description: 'send the access token in the Authorization header, never in the URL',
+        scopes,
+      },
+    };
+  }
+  const header = req.headersDistinct.authorization;
+  if (!header || header.length === 0) {
+    return { ok: false, challenge: { status: 401, scopes } };
+  }
+  const match = header.length === 1 ? BEARER.exec(header[0] ?? '') : null;
+  if (!match?.[1]) {
+    return {
+      ok: false,
+      challenge: {
+        status: 400,
+        error: 'invalid_request',
+        description: 'the Authorization header must be "Bearer <token>"',
+        scopes,
+      },
+    };
+  }
+  const token = match[1];
+  let verified: VerifiedToken;
+  try {
+    verified = await options.verifier.verify(token);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      return {
+        ok: false,
+        challenge: { status: 401, error: 'invalid_token', description: error.message, scopes },
+      };
+    }
+    throw error;
+  }
+  // MCP "Token Audience Binding and Validation": a token for another resource is refused, or a
+  // stolen token for one server would open every server that trusts the same AS.
+  if (
+    !options.acceptAnyAudience &&
+    !verified.audience.some((audience) => sameResource(audience, options.resourceUrl))
+  ) {
+    return {
+      ok: false,
+      challenge: {
+        status: 401,
+        error: 'invalid_token',
+        description: 'the access token was not issued for this server',
+        scopes,
+      },
+    };
+  }
+  const missing = scopes.filter((scope) => !verified.scopes.includes(scope));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      challenge: {
+        status: 403,
+        error: 'insufficient_scope',
+        description: `this operation needs the scope ${missing.join(' ')}`,
+        scopes,
+      },
+    };
+  }
+  return { ok: true, token, verified };
+}

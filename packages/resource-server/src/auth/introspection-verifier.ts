@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { LruCache } from './lru-cache.ts';
+import {
+  InvalidTokenError,
+  type TokenVerifier,
+  type VerifiedToken,
+  VerifierUnavailableError,
+} from './verified-token.ts';
+
+export interface IntrospectionVerifierOptions {
+  readonly introspectionEndpoint: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Longest reuse of one answer; 0 disables the cache. Revocation takes effect within it. */
+  readonly cacheSeconds: number;
+  readonly cacheSize: number;
+  readonly fetchImpl?: typeof fetch;
+  readonly now?: () => number;
+}
+
+/** RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined and base64-encoded. */
+function basicCredentials(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
+
+function spaceList(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(' ').filter(Boolean) : [];
+}
+
+function audienceList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/**
+ * RFC 7662 token introspection, authenticated with the RS's own client credentials (§2.1).
+ * Answers are cached by a hash of the token (the token itself is never a key in memory dumps
+ * or logs), for at most `cacheSeconds` and never past the token's `exp`.
+ */
+export function createIntrospectionVerifier(options: IntrospectionVerifierOptions): TokenVerifier {
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const now = options.now ?? Date.now;
+  const cache = new LruCache<VerifiedToken>(options.cacheSize, now);
+  const authorization = basicCredentials(options.clientId, options.clientSecret);
+  let hits = 0;
+  let misses = 0;
+
+  async function introspect(token: string): Promise<VerifiedToken> {
+    let response: Response;
+    try {
+      response = await fetchImpl(options.introspectionEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (error) {
+      throw new VerifierUnavailableError('the authorization server could not be reached for introspection', {
+        cause: error,
+      });
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new VerifierUnavailableError(
+        'the authorization server refused our introspection credentials; check the resource server client id and secret',
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new VerifierUnavailableError(`introspection answered ${response.status}`);
+    }
+    const body = (await response.json()) as Record<string, unknown>;
+    if (body.active !== true) throw new InvalidTokenError('the access token is not active');
+    if (typeof body.iss === 'string' && body.iss !== options.issuer) {
+      throw new InvalidTokenError('the access token was issued by another authorization server');
+    }
+    if (body.token_type !== undefined && body.token_type !== 'Bearer' && body.token_type !== 'access_token') {
+      throw new InvalidTokenError('only access tokens are accepted');
+    }
+    const expiresAt = Number(body.exp);
+    if (!Number.isFinite(expiresAt)) throw new InvalidTokenError('the access token has no expiry');
+    return {
+      subject: typeof body.sub === 'string' ? body.sub : undefined,
+      clientId: typeof body.client_id === 'string' ? body.client_id : undefined,
+      scopes: spaceList(body.scope),
+      audience: audienceList(body.aud),
+      expiresAt,
+      issuer: typeof body.iss === 'string' ? body.iss : undefined,
+    };
+  }
+
+  return {
+    kind: 'introspection',
+    async verify(token) {
+      const key = createHash('sha256').update(token).digest('base64url');
+      const cached = cache.get(key);
+      if (cached) {
+        if (cached.expiresAt * 1000 > now()) {
+          hits += 1;
+          return cached;
+        }
+      }
+      misses += 1;
+      const verified = await introspect(token);
+      if (verified.expiresAt * 1000 <= now()) throw new InvalidTokenError('the access token has expired');
+      if (options.cacheSeconds > 0) {
+        cache.set(key, verified, Math.min(verified.expiresAt * 1000, now() + options.cacheSeconds * 1000));
+      }
+      return verified;
+    },
+    cacheStats: () => ({ hits, misses }),
+  };
+}

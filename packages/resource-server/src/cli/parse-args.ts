@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import type { ResourceServerOptionsInput } from '../options.ts';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: mcp-auth-rs [--port=8001] [--auth-server=http://localhost:9000] [--transport=all] [options]
+
+The protected MCP server: tools get_time, calculator, get_weather, whoami and server_stats,
+behind OAuth bearer tokens issued by --auth-server.
+
+Options:
+  --port N                      port to listen on (default 8001; env PORT)
+  --host H                      address to listen on (default 127.0.0.1)
+  --auth-server URL             the authorization server's issuer (default http://localhost:9000;
+                                env MCP_AUTH_RS_AUTH_SERVER)
+  --resource-url URL            this server's canonical MCP URL (default http://localhost:<port>/mcp)
+  --transport T                 streamable-http, sse (deprecated HTTP+SSE) or all (default)
+  --token-verification V        introspection (default, RFC 7662) or jwt (RFC 9068)
+  --introspection-client-id ID  credentials for introspection (env MCP_AUTH_RS_CLIENT_ID)
+  --introspection-client-secret S
+                                (env MCP_AUTH_RS_CLIENT_SECRET; prefer the env var: flags show in ps)
+  --dev-credentials-file F      where a local mcp-auth-as keeps its development credential
+  --introspection-cache-seconds N
+                                reuse an introspection answer at most N seconds (default 30)
+  --allowed-host H              accept this Host header too (repeatable; behind a proxy)
+  --allowed-origin O            accept this browser Origin too (repeatable)
+  --oauth-strict                accepted for compatibility: audience checks are always on
+  --dangerously-accept-any-audience
+                                skip the audience check (only for authorization servers without RFC 8707)
+  --log-level L                 debug, info (default), warn, error
+  -h, --help                    show this help`;
+
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'auth-server': { type: 'string' },
+  'resource-url': { type: 'string' },
+  transport: { type: 'string' },
+  'token-verification': { type: 'string' },
+  'introspection-client-id': { type: 'string' },
+  'introspection-client-secret': { type: 'string' },
+  'dev-credentials-file': { type: 'string' },
+  'introspection-cache-seconds': { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  'allowed-origin': { type: 'string', multiple: true },
+  'oauth-strict': { type: 'boolean' },
+  'dangerously-accept-any-audience': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function wholeNumber(flag: string, value: string, max: number): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) > max) {
+    throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+  }
+  return Number(value);
+}
+
+/** argv and the environment → raw options for zod to validate. The only place they are read. */
+export function parseResourceServerArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { help: boolean; options: ResourceServerOptionsInput } {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = values.port ?? env.PORT;
+  const clientId = values['introspection-client-id'] ?? env.MCP_AUTH_RS_CLIENT_ID;
+  const clientSecret = values['introspection-client-secret'] ?? env.MCP_AUTH_RS_CLIENT_SECRET;
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    throw new UsageError('give both the introspection client id and secret, or neither');
+  }
+  // The seed's spelling is streamable-http; MCP_TRANSPORT_TYPE-style streamable_http is accepted too.
+  const transport = values.transport?.replace('_', '-');
+  return {
+    help: values.help === true,
+    options: {
+      authServer: values['auth-server'] ?? env.MCP_AUTH_RS_AUTH_SERVER ?? 'http://localhost:9000',
+      ...(port !== undefined ? { port: wholeNumber('--port', port, 65535) } : {}),
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(values['resource-url'] !== undefined ? { resourceUrl: values['resource-url'] } : {}),
+      ...(transport !== undefined ? { transport: transport as never } : {}),
+      ...(values['token-verification'] !== undefined
+        ? { tokenVerification: values['token-verification'] as never }
+        : {}),
+      ...(clientId !== undefined && clientSecret !== undefined
+        ? { introspection: { clientId, clientSecret } }
+        : {}),
+      ...(values['dev-credentials-file'] !== undefined
+        ? { devCredentialsFile: values['dev-credentials-file'] }
+        : {}),
+      ...(values['introspection-cache-seconds'] !== undefined
+        ? {
+            introspectionCacheSeconds: wholeNumber(
+              '--introspection-cache-seconds',
+              values['introspection-cache-seconds'],
+              3600,
+            ),
+          }
+        : {}),
+      allowedHosts: values['allowed-host'] ?? [],
+      allowedOrigins: values['allowed-origin'] ?? [],
+      dangerouslyAcceptAnyAudience: values['dangerously-accept-any-audience'] === true,
+      ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * SPEC RS.6: browser-based MCP clients must be able to read the auth challenge and the session
+ * id, so both are exposed. Only origins the guards allowed are echoed; no credentials mode
+ * (tokens travel in the Authorization header, never in cookies).
+ */
+const EXPOSED = ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-Id'].join(', ');
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Accept',
+  'Mcp-Session-Id',
+  'Mcp-Protocol-Version',
+  'Mcp-Method',
+  'Mcp-Name',
+  'Last-Event-Id',
+].join(', ');
+
+export function setCorsHeaders(res: ServerResponse, origin: string | undefined): void {
+  if (!origin) return;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', EXPOSED);
+  res.setHeader('vary', 'Origin');
+}
+
+export function answerPreflight(res: ServerResponse, origin: string | undefined): void {
+  setCorsHeaders(res, origin);
+  res.setHeader('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
+  res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+  res.setHeader('access-control-max-age', '600');
+  res.statusCode = 204;
+  res.end();
+}
+
+/** Public metadata: any origin may read it (RFC 9728 documents are not secret). */
+export function setPublicCorsHeaders(res: ServerResponse): void {
+  res.setHeader('access-control-allow-origin', '*');
+}

@@ -1,0 +1,5 @@
+export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
+export { createJwtVerifier } from './auth/jwt-verifier.ts';
+export type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
+export { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
+export { type RunningResourceServer, startResourceServer } from './server.ts';

@@ -1,0 +1,30 @@
+import { ALL_SCOPES } from '../tools/tool-scopes.ts';
+
+/**
+ * RFC 9728 §3.1: the metadata URL puts `/.well-known/oauth-protected-resource` between the
+ * host and the resource's path, so `http://host/mcp` is described at
+ * `http://host/.well-known/oauth-protected-resource/mcp`.
+ */
+export function protectedResourceMetadataUrl(resourceUrl: string): string {
+  const url = new URL(resourceUrl);
+  const path = url.pathname === '/' ? '' : url.pathname;
+  return `${url.origin}/.well-known/oauth-protected-resource${path}`;
+}
+
+/** The paths this server answers metadata on: path-suffixed (SPEC RS.1) and the root. */
+export function protectedResourceMetadataPaths(resourceUrl: string): string[] {
+  const suffixed = new URL(protectedResourceMetadataUrl(resourceUrl)).pathname;
+  return [...new Set([suffixed, '/.well-known/oauth-protected-resource'])];
+}
+
+export function protectedResourceMetadata(resourceUrl: string, authorizationServer: string) {
+  return {
+    // SPEC RS.1: exactly the MCP endpoint URL, which clients compare with the URL they called.
+    resource: resourceUrl,
+    authorization_servers: [authorizationServer],
+    // SEP-2207: offline_access is a matter between client and AS, never listed here.
+    scopes_supported: [...ALL_SCOPES],
+    resource_name: 'MCP demo server',
+    bearer_methods_supported: ['header'],
+  };
+}

@@ -1,0 +1,62 @@
+import { isLoopbackHostname } from '@mcp-auth/shared';
+import { z } from 'zod';
+
+export { isLoopbackHostname };
+
+const httpUrl = (what: string) =>
+  z.string().refine((value) => {
+    const url = URL.parse(value);
+    return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !url.hash;
+  }, `${what} must be an absolute http(s) URL without a fragment`);
+
+/** Everything `startResourceServer` needs, validated once at start-up. */
+export const resourceServerOptionsSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(8001),
+    host: z.string().min(1).default('127.0.0.1'),
+    /** The Authorization Server's issuer URL (RFC 8414 discovery starts there). */
+    authServer: httpUrl('--auth-server'),
+    /** The canonical URI of this MCP endpoint (RFC 9728 `resource`); default http://localhost:<port>/mcp. */
+    resourceUrl: httpUrl('--resource-url').optional(),
+    transport: z.enum(['streamable-http', 'sse', 'all']).default('all'),
+    tokenVerification: z.enum(['introspection', 'jwt']).default('introspection'),
+    introspection: z
+      .object({
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+      })
+      .optional(),
+    /** Where to look for the AS's development introspection credential (loopback AS only). */
+    devCredentialsFile: z.string().optional(),
+    /** How long an introspection result may be reused; revocation takes effect within it. */
+    introspectionCacheSeconds: z.number().int().min(0).max(3600).default(30),
+    introspectionCacheSize: z.number().int().min(1).default(10_000),
+    /** Hosts (Host header) accepted besides the resource URL's own; DNS rebinding protection. */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+    /** Origins (browser clients) accepted besides the resource URL's own origin. */
+    allowedOrigins: z.array(z.string().min(1)).default([]),
+    /** Only for authorization servers without RFC 8707: skips the audience check. */
+    dangerouslyAcceptAnyAudience: z.boolean().default(false),
+    /** How long start-up waits for the AS to answer discovery. */
+    authServerWaitSeconds: z.number().min(0).max(3600).default(60),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((options, ctx) => {
+    const url = URL.parse(options.authServer);
+    if (url && url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authServer'],
+        message: 'a non-loopback authorization server must use https (OAuth 2.1 §1.5)',
+      });
+    }
+  });
+
+export type ResourceServerOptionsInput = z.input<typeof resourceServerOptionsSchema>;
+export type ResourceServerOptions = z.output<typeof resourceServerOptionsSchema>;
+
+export function describeOptionErrors(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
+    .join('\n');
+}

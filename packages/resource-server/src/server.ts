@@ -1,0 +1,297 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '@mcp-auth/shared';
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { authenticateRequest } from './auth/authenticate-request.ts';
+import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
+import { challengeBody, challengeHeader } from './auth/bearer-challenge.ts';
+import {
+  defaultDevCredentialsFile,
+  resolveIntrospectionCredentials,
+} from './auth/introspection-credentials.ts';
+import { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
+import { createJwtVerifier } from './auth/jwt-verifier.ts';
+import { type TokenVerifier, type VerifiedToken, VerifierUnavailableError } from './auth/verified-token.ts';
+import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './http/cors.ts';
+import { readJsonBody } from './http/json-body.ts';
+import { createRequestGuards } from './http/request-guards.ts';
+import { buildMcpServer } from './mcp-server.ts';
+import {
+  protectedResourceMetadata,
+  protectedResourceMetadataPaths,
+  protectedResourceMetadataUrl,
+} from './metadata/protected-resource-metadata.ts';
+import { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
+import { ServerStats } from './tools/server-stats.ts';
+import { BASE_SCOPES, scopesForMessage } from './tools/tool-scopes.ts';
+import { createLegacySseEndpoint, SSE_MESSAGES_PATH, SSE_PATH } from './transports/legacy-sse.ts';
+import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
+
+export interface RunningResourceServer {
+  /** The canonical MCP endpoint URL (RFC 9728 `resource`). */
+  readonly resourceUrl: string;
+  readonly port: number;
+  readonly authorizationServer: string;
+  readonly verifier: TokenVerifier['kind'];
+  close(): Promise<void>;
+}
+
+export interface ResourceServerOverrides {
+  readonly logger?: Logger;
+  readonly fetchImpl?: typeof fetch;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function startResourceServer(
+  input: ResourceServerOptionsInput,
+  overrides: ResourceServerOverrides = {},
+): Promise<RunningResourceServer> {
+  const options = resourceServerOptionsSchema.parse(input);
+  const logger = overrides.logger ?? createLogger({ level: options.logLevel });
+  const metadata = await discoverAuthorizationServer(options.authServer, {
+    waitSeconds: options.authServerWaitSeconds,
+    onWaiting: (message) => logger.info(message),
+    ...(overrides.fetchImpl ? { fetchImpl: overrides.fetchImpl } : {}),
+  });
+  const verifier = await createVerifier(options, metadata, logger, overrides);
+  if (options.dangerouslyAcceptAnyAudience) {
+    logger.warn('DANGEROUS: token audience is not checked; any token from this AS opens this server');
+  }
+
+  const httpServer = createServer();
+  await listen(httpServer, options.port, options.host);
+  const port = (httpServer.address() as AddressInfo).port;
+  const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
+  const mcpPath = new URL(resourceUrl).pathname;
+  const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
+  const metadataPaths = new Set(protectedResourceMetadataPaths(resourceUrl));
+  const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, metadata.issuer));
+  const guards = createRequestGuards({
+    resourceUrl,
+    port,
+    allowedHosts: options.allowedHosts,
+    allowedOrigins: options.allowedOrigins,
+  });
+  const stats = new ServerStats();
+  const serveStreamable = options.transport !== 'sse';
+  const serveSse = options.transport !== 'streamable-http';
+  const onError = (error: Error) => logger.error('MCP transport error', { error });
+  let streamable: ReturnType<typeof createStreamableHttpEndpoint> | undefined;
+  let sse: ReturnType<typeof createLegacySseEndpoint> | undefined;
+  const buildServer = () =>
+    buildMcpServer(() =>
+      stats.snapshot({
+        activeSessions: (streamable?.activeSessions() ?? 0) + (sse?.activeSessions() ?? 0),
+        ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
+      }),
+    );
+  streamable = serveStreamable ? createStreamableHttpEndpoint(buildServer, onError) : undefined;
+  sse = serveSse ? createLegacySseEndpoint(buildServer) : undefined;
+
+  /** Authenticates; on failure answers the challenge itself and returns undefined. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse, requiredScopes: readonly string[]) {
+    const result = await authenticateRequest(req, {
+      verifier,
+      resourceUrl,
+      acceptAnyAudience: options.dangerouslyAcceptAnyAudience,
+      requiredScopes,
+    });
+    if (result.ok)
+      return {
+        authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
+        principal: principalOf(result.verified),
+      };
+    res.statusCode = result.challenge.status;
+    res.setHeader('www-authenticate', challengeHeader(result.challenge, metadataUrl));
+    sendJson(res, result.challenge.status, challengeBody(result.challenge));
+    return undefined;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.countRequest();
+    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (!guards.hostAllowed(req))
+      return sendJson(res, 403, { error: 'forbidden', error_description: 'unknown Host header' });
+    if (metadataPaths.has(pathname)) {
+      setPublicCorsHeaders(res);
+      if (req.method === 'OPTIONS') return answerPreflight(res, '*');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      res.setHeader('cache-control', 'public, max-age=300');
+      return sendRaw(res, 200, metadataDocument);
+    }
+    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    const origin = guards.originDecision(req);
+    // DNS rebinding protection: a foreign browser origin is refused before anything else.
+    if (!origin.allowed)
+      return sendJson(res, 403, { error: 'forbidden', error_description: 'origin not allowed' });
+    setCorsHeaders(res, origin.origin);
+    if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
+
+    if (streamable && pathname === mcpPath) {
+      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST, DELETE' });
+      }
+      let body: unknown;
+      if (req.method === 'POST') {
+        const parsed = await readJsonBody(req);
+        if (!parsed.ok)
+          return sendJsonRpcError(
+            res,
+            parsed.status,
+            parsed.status === 400 ? -32700 : -32600,
+            parsed.message,
+          );
+        body = parsed.value;
+      }
+      const caller = await authenticate(req, res, body === undefined ? BASE_SCOPES : scopesForMessage(body));
+      if (!caller) return;
+      return streamable.handle(req, res, body, caller);
+    }
+    if (sse && pathname === SSE_PATH) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      const caller = await authenticate(req, res, BASE_SCOPES);
+      if (!caller) return;
+      return sse.open(res, caller);
+    }
+    if (sse && pathname === SSE_MESSAGES_PATH) {
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+      const parsed = await readJsonBody(req);
+      if (!parsed.ok)
+        return sendJsonRpcError(res, parsed.status, parsed.status === 400 ? -32700 : -32600, parsed.message);
+      const caller = await authenticate(req, res, scopesForMessage(parsed.value));
+      if (!caller) return;
+      return sse.post(req, res, parsed.value, caller);
+    }
+    return sendJson(res, 404, { error: 'not_found' });
+  }
+
+  httpServer.on('request', (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof VerifierUnavailableError) {
+        logger.error('token verification unavailable', { error: error.message });
+        if (!res.headersSent) {
+          res.setHeader('retry-after', '5');
+          return sendJson(res, 503, {
+            error: 'temporarily_unavailable',
+            error_description: 'the authorization server cannot be reached',
+          });
+        }
+      } else {
+        logger.error('unexpected error', { method: req.method, error });
+      }
+      if (!res.headersSent) return sendJson(res, 500, { error: 'server_error' });
+      res.destroy();
+    });
+  });
+
+  logger.info('resource server started', {
+    resource: resourceUrl,
+    authorizationServer: metadata.issuer,
+    verifier: verifier.kind,
+    transports: [serveStreamable && 'streamable-http', serveSse && 'sse'].filter(Boolean),
+  });
+  return {
+    resourceUrl,
+    port,
+    authorizationServer: metadata.issuer,
+    verifier: verifier.kind,
+    close: async () => {
+      await Promise.allSettled([streamable?.close(), sse?.close()]);
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function createVerifier(
+  options: ReturnType<typeof resourceServerOptionsSchema.parse>,
+  metadata: { issuer: string; introspection_endpoint?: string; jwks_uri?: string },
+  logger: Logger,
+  overrides: ResourceServerOverrides,
+): Promise<TokenVerifier> {
+  if (options.tokenVerification === 'jwt') {
+    if (!metadata.jwks_uri)
+      throw new Error(`${metadata.issuer} publishes no jwks_uri; use --token-verification=introspection`);
+    return createJwtVerifier({ issuer: metadata.issuer, jwksUri: metadata.jwks_uri });
+  }
+  if (!metadata.introspection_endpoint) {
+    throw new Error(`${metadata.issuer} publishes no introspection_endpoint; use --token-verification=jwt`);
+  }
+  const credentials = await resolveIntrospectionCredentials({
+    ...(options.introspection ? { configured: options.introspection } : {}),
+    authServer: metadata.issuer,
+    devCredentialsFile: options.devCredentialsFile ?? defaultDevCredentialsFile(overrides.env ?? process.env),
+  });
+  if (credentials.source === 'development-file') {
+    logger.warn(
+      'DEVELOPMENT introspection credential in use (read from the local AS data folder); configure real credentials in production',
+    );
+  }
+  return createIntrospectionVerifier({
+    introspectionEndpoint: metadata.introspection_endpoint,
+    issuer: metadata.issuer,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    cacheSeconds: options.introspectionCacheSeconds,
+    cacheSize: options.introspectionCacheSize,
+    ...(overrides.fetchImpl ? { fetchImpl: overrides.fetchImpl } : {}),
+  });
+}
+
+/** Sessions belong to an issuer's subject (a person), or to a client for machine tokens. */
+function principalOf(verified: VerifiedToken): string {
+  return JSON.stringify([verified.issuer ?? '', verified.subject ?? `client:${verified.clientId ?? ''}`]);
+}
+
+function toAuthInfo(token: string, verified: VerifiedToken, resourceUrl: string): AuthInfo {
+  return {
+    token,
+    clientId: verified.clientId ?? '',
+    scopes: [...verified.scopes],
+    expiresAt: verified.expiresAt,
+    resource: new URL(resourceUrl),
+    extra: { subject: verified.subject, audience: verified.audience, issuer: verified.issuer },
+  };
+}
+
+function sendRaw(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(body);
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('cache-control', 'no-store');
+  sendRaw(res, status, JSON.stringify(body));
+}
+
+function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  sendRaw(res, status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use; choose another with --port`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

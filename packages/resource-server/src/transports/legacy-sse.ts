@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import { SessionRegistry } from './session-registry.ts';
+
+export const SSE_PATH = '/sse';
+export const SSE_MESSAGES_PATH = '/messages';
+
+export interface LegacySseEndpoint {
+  /** GET /sse: opens the event stream of a new session. */
+  open(res: ServerResponse, caller: { principal: string }): Promise<void>;
+  /** POST /messages?sessionId=…: one client message into its session. */
+  post(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    caller: { authInfo: AuthInfo; principal: string },
+  ): Promise<void>;
+  readonly activeSessions: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * The deprecated HTTP+SSE transport of 2024-11-05 (SPEC RS.5), through the SDK's frozen v1 copy.
+ * Both the stream and every message post are authenticated, and a session answers only the
+ * principal that opened it.
+ */
+export function createLegacySseEndpoint(buildServer: () => McpServer): LegacySseEndpoint {
+  const sessions = new SessionRegistry<SSEServerTransport>({ maxSessions: 10_000, idleSeconds: 30 * 60 });
+  return {
+    async open(res, caller) {
+      if (sessions.full) {
+        res.statusCode = 503;
+        res.end('Too many sessions; try again later');
+        return;
+      }
+      res.setHeader('deprecation', 'true');
+      const transport = new SSEServerTransport(SSE_MESSAGES_PATH, res);
+      sessions.add(transport.sessionId, transport, caller.principal);
+      transport.onclose = () => sessions.delete(transport.sessionId);
+      await buildServer().connect(transport);
+    },
+    async post(req, res, body, caller) {
+      const sessionId = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('sessionId');
+      const transport = sessionId ? sessions.lookup(sessionId, caller.principal) : undefined;
+      if (!transport) {
+        res.statusCode = sessionId ? 404 : 400;
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(sessionId ? 'Session not found' : 'Missing sessionId parameter');
+        return;
+      }
+      (req as IncomingMessage & { auth?: AuthInfo }).auth = caller.authInfo;
+      await transport.handlePostMessage(req, res, body);
+    },
+    activeSessions: () => sessions.size,
+    close: () => sessions.closeAll(),
+  };
+}

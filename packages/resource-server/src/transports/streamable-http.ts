@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import {
+  type AuthInfo,
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  type McpServer,
+} from '@modelcontextprotocol/server';
+import { SessionRegistry } from './session-registry.ts';
+
+export interface StreamableHttpEndpoint {
+  /** POST, GET and DELETE on the MCP endpoint, after authentication. */
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    caller: { authInfo: AuthInfo; principal: string },
+  ): Promise<void>;
+  readonly activeSessions: () => number;
+  close(): Promise<void>;
+}
+
+type AuthenticatedRequest = IncomingMessage & { auth?: AuthInfo };
+
+function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}
+
+/**
+ * The Streamable HTTP endpoint for every era (SPEC RS.5):
+ * - 2026-07-28 requests are stateless: a fresh server per request through `createMcpHandler`;
+ * - 2025-11-25 / 2025-06-18 / 2025-03-26 clients get sessions (`Mcp-Session-Id`), the GET SSE
+ *   stream and DELETE, each session bound to the principal that opened it.
+ * The SDK's own classifier (`isLegacyRequest`) decides which era a POST speaks.
+ */
+export function createStreamableHttpEndpoint(
+  buildServer: () => McpServer,
+  onError: (error: Error) => void,
+): StreamableHttpEndpoint {
+  const modern = createMcpHandler(() => buildServer(), { legacy: 'reject', onerror: onError });
+  const modernNode = toNodeHandler(modern, { onerror: onError });
+  const sessions = new SessionRegistry<NodeStreamableHTTPServerTransport>({
+    maxSessions: 10_000,
+    idleSeconds: 30 * 60,
+  });
+
+  async function handleLegacy(
+    req: AuthenticatedRequest,
+    res: ServerResponse,
+    body: unknown,
+    principal: string,
+  ) {
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string' && sessionId) {
+      const transport = sessions.lookup(sessionId, principal);
+      // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
+      if (!transport) return jsonRpcError(res, 404, -32001, 'Session not found');
+      return transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    }
+    if (sessions.full) return jsonRpcError(res, 503, -32000, 'Too many sessions; try again later');
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id: string): void => sessions.add(id, transport, principal),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await buildServer().connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  return {
+    async handle(req, res, body, caller) {
+      const request = req as AuthenticatedRequest;
+      request.auth = caller.authInfo;
+      if (req.method === 'POST' && !req.headers['mcp-session-id']) {
+        const probe = await toWebRequest(req, body);
+        if (!(await isLegacyRequest(probe, body))) return modernNode(req, res, body);
+      }
+      return handleLegacy(request, res, body, caller.principal);
+    },
+    activeSessions: () => sessions.size,
+    async close() {
+      await sessions.closeAll();
+      await modern.close();
+    },
+  };
+}

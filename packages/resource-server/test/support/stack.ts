@@ -1,0 +1,158 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AuthorizationServerOptionsInput,
+  silentLogger,
+  startAuthorizationServer,
+} from '@mcp-auth/authorization-server';
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+// The AS package's own test helpers drive the real sign-in pages headlessly.
+import {
+  authorize,
+  redeemCode,
+  registerPublicClient,
+} from '../../../authorization-server/test/support/oauth-flow.ts';
+import { type ResourceServerOptionsInput, startResourceServer } from '../../src/index.ts';
+
+export const USER = { username: 'alice', password: 'correct horse battery' } as const;
+export const OTHER_USER = { username: 'bob', password: 'another long password' } as const;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Stack {
+  readonly issuer: string;
+  readonly resourceUrl: string;
+  readonly otherResourceUrl: string;
+  /** Signs in through the real pages and returns an access token (and refresh token). */
+  token(options?: {
+    scope?: string;
+    resource?: string;
+    user?: typeof USER | typeof OTHER_USER;
+  }): Promise<string>;
+  revoke(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real AS (in process, temp data folder) and a real RS in front of it, both on loopback. The
+ * AS's registry holds this RS's URL, a second resource (to mint tokens for the wrong audience)
+ * and, when asked, a JWT-format resource.
+ */
+export async function startStack(
+  rsOptions: Partial<ResourceServerOptionsInput> = {},
+  asOptions: Partial<AuthorizationServerOptionsInput> & {
+    tokenFormat?: 'opaque' | 'jwt';
+    accessTokenTtlSeconds?: number;
+  } = {},
+): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-rs-test-'));
+  const port = await freePort();
+  const resourceUrl = `http://localhost:${port}/mcp`;
+  const otherResourceUrl = 'http://localhost:1/other';
+  const scopes = [
+    { name: 'user', description: 'Use the tools' },
+    { name: 'admin', description: 'Statistics' },
+  ];
+  const as = await startAuthorizationServer(
+    {
+      port: 0,
+      dataDir,
+      resources: [
+        {
+          uri: resourceUrl,
+          name: 'RS under test',
+          scopes,
+          tokenFormat: asOptions.tokenFormat ?? 'opaque',
+          accessTokenTtlSeconds: asOptions.accessTokenTtlSeconds ?? 600,
+        },
+        { uri: otherResourceUrl, name: 'Another server', scopes },
+      ],
+    },
+    { logger: silentLogger },
+  );
+  await as.accounts.create(USER.username, USER.password);
+  await as.accounts.create(OTHER_USER.username, OTHER_USER.password);
+  const owners = new Map<string, string>();
+  const rs = await startResourceServer(
+    {
+      port,
+      authServer: as.issuer,
+      devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
+      ...rsOptions,
+    },
+    { logger: silentLogger },
+  );
+  return {
+    issuer: as.issuer,
+    resourceUrl,
+    otherResourceUrl,
+    async token(options = {}) {
+      const client = await registerPublicClient(as.issuer);
+      const user = options.user ?? USER;
+      const outcome = await authorize(as.issuer, {
+        clientId: client.client_id,
+        scope: options.scope ?? 'user',
+        resource: options.resource ?? resourceUrl,
+        username: user.username,
+        password: user.password,
+      });
+      const code = outcome.redirect.searchParams.get('code') ?? '';
+      const response = await redeemCode(as.issuer, { clientId: client.client_id, code, ...outcome });
+      const body = (await response.json()) as { access_token?: string; error?: string };
+      if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
+      owners.set(body.access_token, client.client_id);
+      return body.access_token;
+    },
+    async revoke(token) {
+      // RFC 7009, by the client the token was issued to.
+      const response = await fetch(`${as.issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: owners.get(token) ?? '' }),
+      });
+      if (response.status !== 200) throw new Error(`revocation failed: ${response.status}`);
+    },
+    async close() {
+      await rs.close();
+      await as.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function connectClient(
+  url: string,
+  token: string,
+  transport: 'streamable-http' | 'streamable-http-2026' | 'sse',
+): Promise<Client> {
+  const requestInit = { headers: { authorization: `Bearer ${token}` } };
+  const client = new Client(
+    { name: 'rs-test', version: '1.0.0' },
+    transport === 'streamable-http-2026' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
+  if (transport === 'sse') {
+    const sseUrl = new URL('/sse', url);
+    await client.connect(
+      new SSEClientTransport(sseUrl, { requestInit, eventSourceInit: { fetch: withAuth(token) } } as never),
+    );
+  } else {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit }));
+  }
+  return client;
+}
+
+function withAuth(token: string): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
+}
