@@ -27,6 +27,7 @@ Options:
   --dev-credentials-file F      where a local mcp-auth-as keeps its development credential
   --introspection-cache-seconds N
                                 reuse an introspection answer at most N seconds (default 30)
+  --auth-server-wait SECONDS    how long start-up waits for the authorization server (default 60)
   --allowed-host H              accept this Host header too (repeatable; behind a proxy)
   --allowed-origin O            accept this browser Origin too (repeatable)
   --oauth-strict                accepted for compatibility: audience checks are always on
@@ -46,6 +47,7 @@ const FLAGS = {
   'introspection-client-secret': { type: 'string' },
   'dev-credentials-file': { type: 'string' },
   'introspection-cache-seconds': { type: 'string' },
+  'auth-server-wait': { type: 'string' },
   'allowed-host': { type: 'string', multiple: true },
   'allowed-origin': { type: 'string', multiple: true },
   'oauth-strict': { type: 'boolean' },
@@ -109,6 +111,9 @@ export function parseResourceServerArgs(
               3600,
             ),
           }
+        : {}),
+      ...(values['auth-server-wait'] !== undefined
+        ? { authServerWaitSeconds: wholeNumber('--auth-server-wait', values['auth-server-wait'], 3600) }
         : {}),
       allowedHosts: values['allowed-host'] ?? [],
       allowedOrigins: values['allowed-origin'] ?? [],

@@ -1,24 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  CalculatorError,
-  evaluateExpression,
-} from '../../src/tools/calculator/evaluate-expression.ts';
+import { CalculatorError, evaluateExpression } from '../../src/tools/calculator/evaluate-expression.ts';
 import { ToolInputError } from '../../src/tools/tool-result.ts';
 
 /** Asserts a CalculatorError (never a TypeError, RangeError, ...) and returns its message. */
 function rejection(source: string): string {
+  const shown = JSON.stringify(String(source).slice(0, 60));
   try {
     evaluateExpression(source);
   } catch (error) {
-    assert.ok(error instanceof CalculatorError, `expected a CalculatorError for ${JSON.stringify(source.slice(0, 60))}, got ${String(error)}`);
+    assert.ok(
+      error instanceof CalculatorError,
+      `expected a CalculatorError for ${shown}, got ${String(error)}`,
+    );
     assert.equal(error.name, 'CalculatorError');
     // One line, for a person: no newlines sneaking in from the input.
     assert.doesNotMatch(error.message, /[\r\n\u2028\u2029]/);
     assert.ok(error.message.length > 0 && error.message.length < 200, error.message);
     return error.message;
   }
-  assert.fail(`expected ${JSON.stringify(source.slice(0, 60))} to be rejected`);
+  assert.fail(`expected ${shown} to be rejected`);
 }
 
 function approximately(actual: number, expected: number): void {
@@ -195,8 +196,8 @@ describe('evaluateExpression: errors', () => {
     rejection('２+2'); // full-width digit
     rejection('1 = 1');
     rejection('x => 1');
-    rejection('`${1}`');
-    rejection('"1"');
+    rejection('`1`');
+    assert.equal(rejection('"1"'), `unexpected '"' at position 1`);
     rejection('[1]');
   });
 

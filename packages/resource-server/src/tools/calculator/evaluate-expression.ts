@@ -103,7 +103,14 @@ const names: ReadonlyMap<string, NameEntry> = new Map<string, NameEntry>([
   ['pi', { kind: 'constant', value: Math.PI }],
   ['e', { kind: 'constant', value: Math.E }],
   ['sqrt', unary(Math.sqrt)],
-  ['pow', { kind: 'function', arity: { min: 2, max: 2 }, apply: (args) => power(args[0] as number, args[1] as number) }],
+  [
+    'pow',
+    {
+      kind: 'function',
+      arity: { min: 2, max: 2 },
+      apply: (args) => power(args[0] as number, args[1] as number),
+    },
+  ],
   ['exp', unary(Math.exp)],
   ['log', { kind: 'function', arity: { min: 1, max: 2 }, apply: logarithm }],
   ['log10', unary((x) => Math.log10(rejectZero(x)))],
@@ -164,7 +171,11 @@ function positionOf(source: string, index: number): number {
 /** Quote a token for a one-line message; invisible and control characters are shown as U+XXXX. */
 function describe(text: string): string {
   const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
-  if (/^[\p{L}\p{N}\p{P}\p{S}]+$/u.test(shown)) return `"${shown}"`;
+  if (/^[\p{L}\p{N}\p{P}\p{S}]+$/u.test(shown)) {
+    // A stray double quote inside double quotes would read as noise.
+    const quote = shown.includes('"') ? "'" : '"';
+    return `${quote}${shown}${quote}`;
+  }
   const codePoint = text.codePointAt(0) ?? 0;
   return `character U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
@@ -259,10 +270,15 @@ class Parser {
   }
 
   parse(): Node {
-    if (this.token.kind === 'end') throw new CalculatorError('the expression is empty');
+    if (this.atEnd()) throw new CalculatorError('the expression is empty');
     const tree = this.expression();
-    if (this.token.kind !== 'end') throw this.unexpected();
+    if (!this.atEnd()) throw this.unexpected();
     return tree;
+  }
+
+  /** A method, not an inline check, because TypeScript's narrowing of `this.token` outlives `advance()`. */
+  private atEnd(): boolean {
+    return this.token.kind === 'end';
   }
 
   private advance(): Token {
@@ -362,9 +378,12 @@ class Parser {
   }
 
   private name(): Node {
-    const token = this.advance();
+    const token = this.token;
     const entry = names.get(token.text);
+    // Looked up before advancing: the lookahead scan could otherwise report a later stray character
+    // first, and "unknown name" is the more useful message for `constructor.constructor(...)`.
     if (entry === undefined) throw new CalculatorError(`unknown name ${describe(token.text)}`);
+    this.advance();
     const called = this.isOperator('(');
     if (entry.kind === 'constant') {
       if (called) throw new CalculatorError(`"${token.text}" is a constant, not a function`);
