@@ -24,7 +24,7 @@ import {
 import { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
 import { ServerStats } from './tools/server-stats.ts';
 import { BASE_SCOPES, scopesForMessage } from './tools/tool-scopes.ts';
-import { createLegacySseEndpoint, SSE_MESSAGES_PATH, SSE_PATH } from './transports/legacy-sse.ts';
+import { createLegacySseEndpoint, ssePaths } from './transports/legacy-sse.ts';
 import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
 
 export interface RunningResourceServer {
@@ -63,6 +63,7 @@ export async function startResourceServer(
   const port = (httpServer.address() as AddressInfo).port;
   const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
   const mcpPath = new URL(resourceUrl).pathname;
+  const ssePath = ssePaths(mcpPath);
   const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
   const metadataPaths = new Set(protectedResourceMetadataPaths(resourceUrl));
   const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, metadata.issuer));
@@ -86,7 +87,7 @@ export async function startResourceServer(
       }),
     );
   streamable = serveStreamable ? createStreamableHttpEndpoint(buildServer, onError) : undefined;
-  sse = serveSse ? createLegacySseEndpoint(buildServer) : undefined;
+  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages) : undefined;
 
   /** Authenticates; on failure answers the challenge itself and returns undefined. */
   async function authenticate(req: IncomingMessage, res: ServerResponse, requiredScopes: readonly string[]) {
@@ -148,13 +149,13 @@ export async function startResourceServer(
       if (!caller) return;
       return streamable.handle(req, res, body, caller);
     }
-    if (sse && pathname === SSE_PATH) {
+    if (sse && pathname === ssePath.stream) {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
       const caller = await authenticate(req, res, BASE_SCOPES);
       if (!caller) return;
       return sse.open(res, caller);
     }
-    if (sse && pathname === SSE_MESSAGES_PATH) {
+    if (sse && pathname === ssePath.messages) {
       if (req.method !== 'POST')
         return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
       const parsed = await readJsonBody(req);

@@ -3,13 +3,20 @@ import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import { SessionRegistry } from './session-registry.ts';
 
-export const SSE_PATH = '/sse';
-export const SSE_MESSAGES_PATH = '/messages';
+/**
+ * The deprecated transport lives under the MCP endpoint's path (`/mcp/sse`, `/mcp/messages`): the
+ * protected resource is `…/mcp`, and clients accept a resource only for URLs at or below it
+ * (RFC 9728 §3.3 as the MCP SDKs apply it), so a sibling `/sse` could never get a token.
+ */
+export function ssePaths(mcpPath: string): { stream: string; messages: string } {
+  const base = mcpPath.replace(/\/$/, '');
+  return { stream: `${base}/sse`, messages: `${base}/messages` };
+}
 
 export interface LegacySseEndpoint {
-  /** GET /sse: opens the event stream of a new session. */
+  /** GET …/sse: opens the event stream of a new session. */
   open(res: ServerResponse, caller: { principal: string }): Promise<void>;
-  /** POST /messages?sessionId=…: one client message into its session. */
+  /** POST …/messages?sessionId=…: one client message into its session. */
   post(
     req: IncomingMessage,
     res: ServerResponse,
@@ -25,7 +32,10 @@ export interface LegacySseEndpoint {
  * Both the stream and every message post are authenticated, and a session answers only the
  * principal that opened it.
  */
-export function createLegacySseEndpoint(buildServer: () => McpServer): LegacySseEndpoint {
+export function createLegacySseEndpoint(
+  buildServer: () => McpServer,
+  messagesPath: string,
+): LegacySseEndpoint {
   const sessions = new SessionRegistry<SSEServerTransport>({ maxSessions: 10_000, idleSeconds: 30 * 60 });
   return {
     async open(res, caller) {
@@ -35,7 +45,7 @@ export function createLegacySseEndpoint(buildServer: () => McpServer): LegacySse
         return;
       }
       res.setHeader('deprecation', 'true');
-      const transport = new SSEServerTransport(SSE_MESSAGES_PATH, res);
+      const transport = new SSEServerTransport(messagesPath, res);
       sessions.add(transport.sessionId, transport, caller.principal);
       transport.onclose = () => sessions.delete(transport.sessionId);
       await buildServer().connect(transport);

@@ -67,14 +67,13 @@ describe('resource server authorization (SPEC RS)', () => {
     assert.equal(challenge.error, undefined);
   });
 
-  it('RS.2: every endpoint demands a token (POST, GET, DELETE /mcp, GET /sse, POST /messages)', async () => {
-    const origin = new URL(stack.resourceUrl).origin;
+  it('RS.2: every endpoint demands a token (POST, GET, DELETE /mcp, GET /mcp/sse, POST /mcp/messages)', async () => {
     const requests: Array<[string, RequestInit]> = [
       [stack.resourceUrl, { method: 'GET', headers: { accept: 'text/event-stream' } }],
       [stack.resourceUrl, { method: 'DELETE', headers: { 'mcp-session-id': 'x' } }],
-      [`${origin}/sse`, { method: 'GET', headers: { accept: 'text/event-stream' } }],
+      [`${stack.resourceUrl}/sse`, { method: 'GET', headers: { accept: 'text/event-stream' } }],
       [
-        `${origin}/messages?sessionId=x`,
+        `${stack.resourceUrl}/messages?sessionId=x`,
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
       ],
     ];

@@ -139,7 +139,7 @@ export async function connectClient(
     transport === 'streamable-http-2026' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
   );
   if (transport === 'sse') {
-    const sseUrl = new URL('/sse', url);
+    const sseUrl = new URL(`${url}/sse`);
     await client.connect(
       new SSEClientTransport(sseUrl, { requestInit, eventSourceInit: { fetch: withAuth(token) } } as never),
     );
