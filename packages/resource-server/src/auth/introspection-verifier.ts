@@ -75,12 +75,22 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
       await response.body?.cancel();
       throw new VerifierUnavailableError(`introspection answered ${response.status}`);
     }
-    const body = (await response.json()) as Record<string, unknown>;
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = await response.json();
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new TypeError('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch (error) {
+      throw new VerifierUnavailableError('the introspection answer is not a JSON object', { cause: error });
+    }
     if (body.active !== true) throw new InvalidTokenError('the access token is not active');
     if (typeof body.iss === 'string' && body.iss !== options.issuer) {
       throw new InvalidTokenError('the access token was issued by another authorization server');
     }
-    if (body.token_type !== undefined && body.token_type !== 'Bearer' && body.token_type !== 'access_token') {
+    // RFC 6749 §5.1: token types are case-insensitive.
+    const tokenType = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
+    if (body.token_type !== undefined && tokenType !== 'bearer' && tokenType !== 'access_token') {
       throw new InvalidTokenError('only access tokens are accepted');
     }
     const expiresAt = Number(body.exp);

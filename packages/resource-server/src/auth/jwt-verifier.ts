@@ -33,7 +33,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
           subject: payload.sub,
           clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
           scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-          audience: typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []),
+          audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
+            (entry): entry is string => typeof entry === 'string',
+          ),
           expiresAt: Number(payload.exp),
           issuer: payload.iss,
         };

@@ -23,8 +23,8 @@ export class LruCache<V> {
 
   /** `expiresAt` in epoch milliseconds; an entry already expired is not stored. */
   set(key: string, value: V, expiresAt: number): void {
-    if (expiresAt <= this.#now()) return;
     this.#entries.delete(key);
+    if (expiresAt <= this.#now()) return;
     this.#entries.set(key, { value, expiresAt });
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value;

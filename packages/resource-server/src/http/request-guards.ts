@@ -32,7 +32,11 @@ export function createRequestGuards(options: {
   if (loopbackResource) {
     for (const name of ['localhost', '127.0.0.1', '[::1]']) hosts.add(`${name}:${options.port}`);
   }
-  const origins = new Set([resource.origin, ...options.allowedOrigins]);
+  // Browsers send a serialized origin (lower-case, no path); configured values are normalized alike.
+  const origins = new Set([
+    resource.origin,
+    ...options.allowedOrigins.map((origin) => URL.parse(origin)?.origin ?? origin),
+  ]);
   return {
     hostAllowed(req) {
       const host = req.headers.host?.toLowerCase();

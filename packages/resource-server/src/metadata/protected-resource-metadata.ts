@@ -8,7 +8,8 @@ import { ALL_SCOPES } from '../tools/tool-scopes.ts';
 export function protectedResourceMetadataUrl(resourceUrl: string): string {
   const url = new URL(resourceUrl);
   const path = url.pathname === '/' ? '' : url.pathname;
-  return `${url.origin}/.well-known/oauth-protected-resource${path}`;
+  // RFC 9728 §3.1: the resource's path and query follow the well-known segment.
+  return `${url.origin}/.well-known/oauth-protected-resource${path}${url.search}`;
 }
 
 /** The paths this server answers metadata on: path-suffixed (SPEC RS.1) and the root. */

@@ -33,9 +33,10 @@ function offsetOf(date: Date, timeZone: string): { minutes: number; text: string
 
 /** The current time in a zone, as an ISO string carrying that zone's offset. */
 export function currentTime(timezone = 'UTC', now: Date = new Date()): GetTimeOutput {
-  let zone: string;
+  // The caller's spelling is kept: ICU may canonicalize to an older alias (Asia/Kolkata → Asia/Calcutta).
+  const zone = timezone.trim();
   try {
-    zone = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
     throw new ToolInputError(`unknown time zone "${timezone}"; use an IANA name such as "Europe/Paris"`);
   }

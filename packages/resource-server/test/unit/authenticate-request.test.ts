@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
+import { describe, it } from 'node:test';
+import {
+  type AuthenticateOptions,
+  authenticateRequest,
+  sameResource,
+} from '../../src/auth/authenticate-request.ts';
+import {
+  InvalidTokenError,
+  type TokenVerifier,
+  type VerifiedToken,
+  VerifierUnavailableError,
+} from '../../src/auth/verified-token.ts';
+
+const RESOURCE = 'http://localhost:8001/mcp';
+
+function token(overrides: Partial<VerifiedToken> = {}): VerifiedToken {
+  return {
+    subject: 'alice',
+    clientId: 'cli',
+    scopes: ['user'],
+    audience: [RESOURCE],
+    expiresAt: Math.floor(Date.now() / 1000) + 300,
+    issuer: 'http://127.0.0.1:9000',
+    ...overrides,
+  };
+}
+
+/** A verifier that records the tokens it is asked about and answers with `answer`. */
+function fakeVerifier(answer: VerifiedToken | Error) {
+  const seen: string[] = [];
+  const verifier: TokenVerifier = {
+    kind: 'introspection',
+    async verify(value) {
+      seen.push(value);
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+  return { seen, verifier };
+}
+
+function request(authorization: string[] | undefined, url = '/mcp'): IncomingMessage {
+  const headersDistinct: Record<string, string[]> = {};
+  if (authorization) headersDistinct.authorization = authorization;
+  return { url, headersDistinct, headers: {} } as unknown as IncomingMessage;
+}
+
+function run(
+  req: IncomingMessage,
+  answer: VerifiedToken | Error = token(),
+  options: Partial<Omit<AuthenticateOptions, 'verifier'>> = {},
+) {
+  const fake = fakeVerifier(answer);
+  const result = authenticateRequest(req, {
+    verifier: fake.verifier,
+    resourceUrl: RESOURCE,
+    acceptAnyAudience: false,
+    requiredScopes: ['user'],
+    ...options,
+  });
+  return { result, seen: fake.seen };
+}
+
+async function challengeOf(promise: ReturnType<typeof authenticateRequest>) {
+  const result = await promise;
+  assert.equal(result.ok, false, 'expected a challenge');
+  if (result.ok) throw new Error('unreachable');
+  return result.challenge;
+}
+
+describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', () => {
+  it('no Authorization header: 401 with no error code (RFC 6750 §3.1) and the verifier is not asked', async () => {
+    const { result, seen } = run(request(undefined));
+    assert.deepEqual(await challengeOf(result), { status: 401, scopes: ['user'] });
+    assert.deepEqual(seen, []);
+  });
+
+  it('an empty list of Authorization headers counts as none: 401 without error', async () => {
+    const { result } = run(request([]));
+    assert.deepEqual(await challengeOf(result), { status: 401, scopes: ['user'] });
+  });
+
+  it('a Basic credential is a malformed request: 400 invalid_request', async () => {
+    const { result, seen } = run(request(['Basic dXNlcjpwYXNz']));
+    const challenge = await challengeOf(result);
+    assert.equal(challenge.status, 400);
+    assert.equal(challenge.error, 'invalid_request');
+    assert.deepEqual(seen, []);
+  });
+
+  for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer tok,en', 'Bearer=abc', 'Bearertoken']) {
+    it(`a header that is not "Bearer <b64token>" (${JSON.stringify(header)}) is 400 invalid_request (RFC 6750 §2.1)`, async () => {
+      const { result, seen } = run(request([header]));
+      const challenge = await challengeOf(result);
+      assert.equal(challenge.status, 400);
+      assert.equal(challenge.error, 'invalid_request');
+      assert.deepEqual(seen, []);
+    });
+  }
+
+  it('two Authorization headers are refused with 400, even if both are Bearer (one token, one method)', async () => {
+    const { result, seen } = run(request(['Bearer aaa', 'Bearer aaa']));
+    const challenge = await challengeOf(result);
+    assert.equal(challenge.status, 400);
+    assert.equal(challenge.error, 'invalid_request');
+    assert.deepEqual(seen, []);
+  });
+
+  it('an access_token query parameter is refused with 400 (OAuth 2.1 §5.2.1), even with a valid header', async () => {
+    const { result, seen } = run(request(['Bearer good'], '/mcp?access_token=good'));
+    const challenge = await challengeOf(result);
+    assert.equal(challenge.status, 400);
+    assert.equal(challenge.error, 'invalid_request');
+    assert.deepEqual(seen, []);
+  });
+
+  it('the scheme name is case-insensitive (RFC 9110 §11.1) and the exact token reaches the verifier', async () => {
+    const value = 'abc.DEF-ghi_~+/xyz==';
+    const { result, seen } = run(request([`bearer  ${value}`]));
+    const outcome = await result;
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(seen, [value]);
+    if (outcome.ok) assert.equal(outcome.token, value);
+  });
+});
+
+describe('authenticateRequest: the token (SPEC RS.3)', () => {
+  it('a valid token with the right audience and scopes is accepted with what the verifier learned', async () => {
+    const verified = token({ scopes: ['user', 'admin'] });
+    const outcome = await run(request(['Bearer good']), verified, { requiredScopes: ['user', 'admin'] })
+      .result;
+    assert.deepEqual(outcome, { ok: true, token: 'good', verified });
+  });
+
+  it('an InvalidTokenError becomes 401 invalid_token with its message as description', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer bad']), new InvalidTokenError('the access token is not active')).result,
+    );
+    assert.deepEqual(challenge, {
+      status: 401,
+      error: 'invalid_token',
+      description: 'the access token is not active',
+      scopes: ['user'],
+    });
+  });
+
+  it('VerifierUnavailableError propagates: an unreachable AS is never turned into a 401 or an acceptance', async () => {
+    const failure = new VerifierUnavailableError('down');
+    await assert.rejects(run(request(['Bearer t']), failure).result, (error: unknown) => error === failure);
+  });
+
+  it('a token for another resource is 401 invalid_token (MCP token audience binding, RFC 8707)', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ audience: ['http://localhost:8002/mcp'] })).result,
+    );
+    assert.equal(challenge.status, 401);
+    assert.equal(challenge.error, 'invalid_token');
+  });
+
+  it('a token with no audience at all is 401 invalid_token', async () => {
+    const challenge = await challengeOf(run(request(['Bearer t']), token({ audience: [] })).result);
+    assert.equal(challenge.status, 401);
+    assert.equal(challenge.error, 'invalid_token');
+  });
+
+  it('the audience is compared canonically: scheme and host case do not matter', async () => {
+    const outcome = await run(request(['Bearer t']), token({ audience: ['HTTP://LOCALHOST:8001/mcp'] }))
+      .result;
+    assert.equal(outcome.ok, true);
+  });
+
+  it('the audience path is compared exactly: /mcp/ is not /mcp', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ audience: ['http://localhost:8001/mcp/'] })).result,
+    );
+    assert.equal(challenge.status, 401);
+    assert.equal(challenge.error, 'invalid_token');
+  });
+
+  it('one matching entry in a multi-valued aud is enough', async () => {
+    const outcome = await run(
+      request(['Bearer t']),
+      token({ audience: ['https://other.example/mcp', RESOURCE] }),
+    ).result;
+    assert.equal(outcome.ok, true);
+  });
+
+  it('a missing scope is 403 insufficient_scope listing every scope the operation needs (RFC 6750 §3.1)', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ scopes: ['user'] }), { requiredScopes: ['user', 'admin'] }).result,
+    );
+    assert.equal(challenge.status, 403);
+    assert.equal(challenge.error, 'insufficient_scope');
+    assert.deepEqual(challenge.scopes, ['user', 'admin']);
+    assert.match(challenge.description ?? '', /\badmin\b/);
+  });
+
+  it('scopes are compared exactly, not as substrings or prefixes', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ scopes: ['user', 'administrator'] }), {
+        requiredScopes: ['user', 'admin'],
+      }).result,
+    );
+    assert.equal(challenge.status, 403);
+  });
+
+  it('the audience is checked before the scopes: a foreign token with too few scopes is 401, not 403', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ audience: ['https://other.example/mcp'], scopes: [] })).result,
+    );
+    assert.equal(challenge.status, 401);
+  });
+
+  it('acceptAnyAudience skips the audience check', async () => {
+    const outcome = await run(request(['Bearer t']), token({ audience: ['https://other.example/mcp'] }), {
+      acceptAnyAudience: true,
+    }).result;
+    assert.equal(outcome.ok, true);
+  });
+
+  it('acceptAnyAudience skips only the audience check: scopes are still enforced', async () => {
+    const challenge = await challengeOf(
+      run(request(['Bearer t']), token({ audience: ['https://other.example/mcp'], scopes: ['user'] }), {
+        acceptAnyAudience: true,
+        requiredScopes: ['user', 'admin'],
+      }).result,
+    );
+    assert.equal(challenge.status, 403);
+    assert.equal(challenge.error, 'insufficient_scope');
+  });
+});
+
+describe('sameResource (RFC 8707 §2, RFC 3986 §6.2.2 normalisation)', () => {
+  const same: Array<[string, string, string]> = [
+    ['identical', RESOURCE, RESOURCE],
+    ['scheme and host case', 'HTTP://LocalHost:8001/mcp', RESOURCE],
+    ['explicit default http port', 'http://example.com:80/mcp', 'http://example.com/mcp'],
+    ['explicit default https port', 'https://example.com:443/mcp', 'https://example.com/mcp'],
+    ['root with and without slash', 'https://example.com', 'https://example.com/'],
+    ['same query', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp?tenant=a'],
+  ];
+  for (const [what, a, b] of same) {
+    it(`equal: ${what}`, () => {
+      assert.equal(sameResource(a, b), true);
+      assert.equal(sameResource(b, a), true);
+    });
+  }
+
+  const different: Array<[string, string, string]> = [
+    ['trailing slash on a path', 'http://localhost:8001/mcp/', RESOURCE],
+    ['path case', 'http://localhost:8001/MCP', RESOURCE],
+    ['scheme', 'https://localhost:8001/mcp', RESOURCE],
+    ['port', 'http://localhost:8002/mcp', RESOURCE],
+    ['host', 'http://127.0.0.1:8001/mcp', RESOURCE],
+    ['query', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp?tenant=b'],
+    ['query present on one side', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp'],
+    ['longer path', 'http://localhost:8001/mcp/extra', RESOURCE],
+    ['not a URL', 'mcp', RESOURCE],
+    ['empty', '', RESOURCE],
+  ];
+  for (const [what, a, b] of different) {
+    it(`different: ${what}`, () => {
+      assert.equal(sameResource(a, b), false);
+      assert.equal(sameResource(b, a), false);
+    });
+  }
+});
