@@ -36,6 +36,13 @@ export function validatePrivilegedClientMetadata(
   if (value !== undefined) {
     throw new errors.InvalidClientMetadata(`${key} cannot be set through dynamic client registration`);
   }
+  if (key === PRIVILEGED_CLIENT_METADATA[0]) {
+    // A registered `scope` would bind the client to it (oidc-provider enforces it on every
+    // request). MCP clients register before they know every scope a server will ask for, and
+    // step up later (MCP authorization "Scope Selection Strategy"); what they get is decided by
+    // the resource's scopes and the person's consent, so a self-registered scope is not kept.
+    delete metadata.scope;
+  }
   const grantTypes = metadata.grant_types;
   if (
     key === PRIVILEGED_CLIENT_METADATA[0] &&

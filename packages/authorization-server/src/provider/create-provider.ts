@@ -10,7 +10,7 @@ import { answerMissingClientAuthenticationWith401 } from './client-authenticatio
 import { patchClientBehaviour } from './client-patches.ts';
 import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
-import { introspectionAllowedPolicy } from './introspection-policy.ts';
+import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -114,7 +114,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
         enabled: true,
         allowedPolicy: introspectionAllowedPolicy(deps.resourceServerClientIds),
       },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy() },
       clientCredentials: { enabled: true },
       userinfo: { enabled: false },
     },

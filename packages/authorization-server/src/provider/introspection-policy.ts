@@ -34,3 +34,13 @@ export function introspectionAllowedPolicy(resourceServerClientIds: ReadonlySet<
       resourceServerClientIds,
     );
 }
+
+/**
+ * RFC 7009 §2.1: the AS verifies that the token was issued to the client asking to revoke it.
+ * A token of another client is answered like an unknown one (200, nothing revoked), so the
+ * endpoint cannot be used to probe for other clients' tokens.
+ */
+export function revocationAllowedPolicy() {
+  return async (_ctx: KoaContextWithOIDC, client: unknown, token: unknown) =>
+    (token as IntrospectedToken).clientId === (client as IntrospectingClient).clientId;
+}

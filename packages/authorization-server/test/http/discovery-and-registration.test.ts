@@ -112,3 +112,25 @@ describe('registration rate limit', () => {
     }
   });
 });
+
+describe('self-registered scope', () => {
+  it('MCP step-up: a registered scope does not bind a dynamically registered client', async () => {
+    const server = await startTestServer();
+    try {
+      const client = await registerPublicClient(server.issuer, { scope: 'user' });
+      assert.equal(client.scope, undefined, 'the AS does not keep a self-declared scope');
+      const { authorize } = await import('../support/oauth-flow.ts');
+      const { TEST_USER } = await import('../support/test-server.ts');
+      const outcome = await authorize(server.issuer, {
+        clientId: client.client_id,
+        scope: 'user admin',
+        resource: 'http://localhost:8001/mcp',
+        username: TEST_USER.username,
+        password: TEST_USER.password,
+      });
+      assert.ok(outcome.redirect.searchParams.get('code'), outcome.redirect.href);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

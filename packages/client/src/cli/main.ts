@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { logout } from '../commands/logout.ts';
+import { type Output, runToolCommand } from '../commands/run-command.ts';
+import { describeSignIn, statusLines } from '../commands/status.ts';
+import { AuthFailure, EXIT, UsageError } from '../connection/errors.ts';
+import { McpConnection } from '../connection/mcp-connection.ts';
+import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
+import { type ClientOptions, clientOptionsSchema } from '../options.ts';
+import { renderToolResult } from '../repl/render-result.ts';
+import { runRepl } from '../repl/run-repl.ts';
+import { CredentialStore } from '../store/credential-store.ts';
+import { historyFileFor } from './history-location.ts';
+import { parseCommandLine, USAGE } from './parse-args.ts';
+import { replSessionFor } from './repl-session-adapter.ts';
+
+/** `mcp-auth-client`: the only place that reads argv, the environment and the terminal. */
+async function main(argv: string[]): Promise<number> {
+  const env = process.env;
+  const parsed = parseCommandLine(argv, env);
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  let options: ClientOptions;
+  try {
+    options = clientOptionsSchema.parse(parsed.options);
+  } catch (error) {
+    if (error instanceof z.ZodError)
+      throw new UsageError(error.issues.map((issue) => issue.message).join('; '));
+    throw error;
+  }
+  const color = process.stdout.isTTY === true && env.NO_COLOR === undefined && !options.json;
+  const output: Output = {
+    json: options.json,
+    color,
+    line: (text) => process.stdout.write(`${text}\n`),
+    renderResult: (result) => renderToolResult(result, { color }),
+  };
+  // Progress and sign-in messages go to stderr, so stdout stays clean for scripts and --json.
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const store = new CredentialStore(options.storeDir);
+  const command = parsed.command;
+
+  if (command.kind === 'logout' || command.kind === 'status') {
+    const provider = new FileOAuthProvider({
+      store,
+      resource: options.url,
+      redirectUrl: 'http://127.0.0.1/callback',
+      onAuthorizationUrl: () => {
+        throw new AuthFailure('not signed in');
+      },
+    });
+    if (command.kind === 'logout') {
+      output.line(await logout(provider));
+      return EXIT.ok;
+    }
+    const status = await describeSignIn(provider, options.url);
+    if (options.json) output.line(JSON.stringify(status));
+    else for (const line of statusLines(status)) output.line(line);
+    return status.signedIn ? EXIT.ok : EXIT.auth;
+  }
+
+  const connection = await McpConnection.open({
+    url: options.url,
+    transport: options.transport,
+    store,
+    callbackPort: options.callbackPort,
+    browser: env.MCP_AUTH_CLIENT_BROWSER_MODE === 'follow' ? 'follow' : options.browser,
+    ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.clientId
+      ? {
+          preregistered: {
+            clientId: options.clientId,
+            ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+          },
+        }
+      : {}),
+    ...(options.clientMetadataUrl ? { clientMetadataUrl: options.clientMetadataUrl } : {}),
+    interactive: true,
+    say,
+    stderr: process.stderr,
+    env,
+  });
+  try {
+    if (command.kind === 'repl') {
+      await runRepl({
+        session: replSessionFor(connection, options.url),
+        input: process.stdin,
+        output: process.stdout,
+        terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
+        color,
+        historyFile: historyFileFor(options.storeDir),
+      });
+      return EXIT.ok;
+    }
+    return await runToolCommand(connection, command, output);
+  } finally {
+    await connection.close();
+  }
+}
+
+const verbose = process.argv.includes('--verbose');
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mcp-auth-client: ${message}\n`);
+    if (error instanceof UsageError) process.stderr.write('Run mcp-auth-client --help for usage.\n');
+    if (verbose && error instanceof Error) {
+      process.stderr.write(`${error.stack ?? ''}\n`);
+      if (error.cause)
+        process.stderr.write(`caused by: ${String((error.cause as Error).stack ?? error.cause)}\n`);
+    }
+    process.exitCode =
+      error instanceof UsageError ? EXIT.usage : error instanceof AuthFailure ? EXIT.auth : EXIT.failure;
+  },
+);

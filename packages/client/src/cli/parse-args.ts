@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../connection/errors.ts';
+import type { ClientOptionsInput } from '../options.ts';
+import { defaultStoreDir } from '../store/credential-store.ts';
+
+export const USAGE = `Usage: mcp-auth-client [options]                    sign in, then an interactive prompt
+       mcp-auth-client [options] list               list the server's tools
+       mcp-auth-client [options] call <tool> [json] call a tool
+       mcp-auth-client [options] status             where you are signed in, as whom, until when
+       mcp-auth-client [options] logout             forget this server's tokens
+
+Server (as in the seed demo): MCP_SERVER_PORT=8001 MCP_TRANSPORT_TYPE=streamable_http mcp-auth-client
+
+Options:
+  --url URL                the MCP server (default http://localhost:$MCP_SERVER_PORT/mcp, port 8001;
+                           with --transport=sse: …/mcp/sse)
+  --transport T            streamable-http (default) or sse; env MCP_TRANSPORT_TYPE (streamable_http, sse)
+  --callback-port N        loopback port for the sign-in redirect (default 3030; any free one if busy)
+  --scope "S …"            scopes to ask for (default: what the server asks for)
+  --client-id ID           use a pre-registered client instead of registering
+  --client-secret SECRET   its secret, if confidential (env MCP_AUTH_CLIENT_SECRET)
+  --client-metadata-url U  your Client ID Metadata Document (https), used when the AS supports it
+  --no-browser             print the sign-in URL instead of opening a browser
+  --store DIR              where credentials are kept (default $XDG_STATE_HOME/mcp-auth/client)
+  --json                   machine-readable output for list, call and status
+  --verbose                more detail on errors
+  -h, --help               show this help
+
+Exit codes: 0 success, 1 failure, 2 usage error, 3 sign-in failed, 4 the tool reported an error.`;
+
+const FLAGS = {
+  url: { type: 'string' },
+  transport: { type: 'string' },
+  'callback-port': { type: 'string' },
+  scope: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'client-metadata-url': { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  store: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type Command =
+  | { readonly kind: 'repl' }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'call'; readonly tool: string; readonly argumentsJson?: string }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'logout' };
+
+export interface ParsedCommandLine {
+  readonly help: boolean;
+  readonly command: Command;
+  readonly options: ClientOptionsInput;
+}
+
+function transportFrom(value: string | undefined): 'streamable-http' | 'sse' {
+  if (value === undefined) return 'streamable-http';
+  const normalized = value.trim().toLowerCase().replace('_', '-');
+  if (normalized === 'streamable-http' || normalized === 'sse') return normalized;
+  throw new UsageError(`the transport must be streamable-http (streamable_http) or sse, not "${value}"`);
+}
+
+function portFrom(name: string, value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`${name} must be a port number, not "${value}"`);
+  return Number(value);
+}
+
+function commandFrom(positionals: string[]): Command {
+  const [name, ...rest] = positionals;
+  switch (name) {
+    case undefined:
+      return { kind: 'repl' };
+    case 'list':
+    case 'status':
+    case 'logout':
+      if (rest.length > 0) throw new UsageError(`${name} takes no arguments`);
+      return { kind: name };
+    case 'call': {
+      const [tool, argumentsJson, ...extra] = rest;
+      if (!tool) throw new UsageError('call needs a tool name: mcp-auth-client call <tool> [json]');
+      if (extra.length > 0) throw new UsageError('call takes the tool name and one JSON argument (quote it)');
+      return argumentsJson === undefined ? { kind: 'call', tool } : { kind: 'call', tool, argumentsJson };
+    }
+    default:
+      throw new UsageError(`unknown command "${name}"; use list, call, status or logout`);
+  }
+}
+
+/** argv and the environment → command and raw options. The only place either is read. */
+export function parseCommandLine(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedCommandLine {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const transport = transportFrom(values.transport ?? env.MCP_TRANSPORT_TYPE);
+  const serverPort =
+    env.MCP_SERVER_PORT === undefined ? 8001 : portFrom('MCP_SERVER_PORT', env.MCP_SERVER_PORT);
+  const url = values.url ?? `http://localhost:${serverPort}/mcp${transport === 'sse' ? '/sse' : ''}`;
+  const clientSecret = values['client-secret'] ?? env.MCP_AUTH_CLIENT_SECRET;
+  return {
+    help: values.help === true,
+    command: commandFrom(positionals),
+    options: {
+      url,
+      transport,
+      ...(values['callback-port'] !== undefined
+        ? { callbackPort: portFrom('--callback-port', values['callback-port']) }
+        : {}),
+      ...(values.scope !== undefined ? { scope: values.scope } : {}),
+      ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
+      ...(clientSecret !== undefined ? { clientSecret } : {}),
+      ...(values['client-metadata-url'] !== undefined
+        ? { clientMetadataUrl: values['client-metadata-url'] }
+        : {}),
+      browser: values['no-browser'] ? 'print' : 'system',
+      storeDir: values.store ?? env.MCP_AUTH_CLIENT_STORE ?? defaultStoreDir(env),
+      verbose: values.verbose === true,
+      json: values.json === true,
+    },
+  };
+}

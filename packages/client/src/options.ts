@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Everything the client needs, validated once (from flags and the environment, in cli/). */
+export const clientOptionsSchema = z
+  .object({
+    url: z.string().refine((value) => {
+      const url = URL.parse(value);
+      return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !url.hash;
+    }, 'the server URL must be an absolute http(s) URL without a fragment'),
+    transport: z.enum(['streamable-http', 'sse']),
+    callbackPort: z.number().int().min(0).max(65535).default(3030),
+    scope: z.string().min(1).optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    clientMetadataUrl: z
+      .string()
+      .refine(
+        (value) => URL.parse(value)?.protocol === 'https:',
+        'a client metadata URL must be https (CIMD)',
+      )
+      .optional(),
+    browser: z.enum(['system', 'print', 'follow']).default('system'),
+    storeDir: z.string().min(1),
+    verbose: z.boolean().default(false),
+    json: z.boolean().default(false),
+  })
+  .refine((options) => !options.clientSecret || options.clientId, {
+    message: '--client-secret needs --client-id',
+    path: ['clientSecret'],
+  });
+
+export type ClientOptions = z.output<typeof clientOptionsSchema>;
+export type ClientOptionsInput = z.input<typeof clientOptionsSchema>;

@@ -1,0 +1,56 @@
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** How many lines are kept across runs. */
+export const HISTORY_SIZE = 500;
+
+/**
+ * The rule for what never reaches the history file: any line that mentions a token, password,
+ * secret, API key or authorization header anywhere (case-insensitive) — in a JSON key, a value
+ * or a tool name. It is deliberately blunt: a line too many left out costs a few keystrokes,
+ * one too many kept leaks a credential into a plain file.
+ */
+const MAY_HOLD_A_SECRET = /token|password|passwd|secret|api[-_]?key|authorization/i;
+
+export function mayHoldSecret(line: string): boolean {
+  return MAY_HOLD_A_SECRET.test(line);
+}
+
+/**
+ * The last HISTORY_SIZE lines of the file, newest first (the order readline wants). The file is
+ * cut down to those lines while at it, so it does not grow forever. A missing file is no history.
+ */
+export async function loadHistory(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const kept = lines.slice(-HISTORY_SIZE);
+  if (kept.length < lines.length) await writeFile(path, `${kept.join('\n')}\n`, { mode: 0o600 });
+  return kept.reverse();
+}
+
+/**
+ * Appends one entered line, unless it is blank, repeats `previousLine`, or may hold a secret.
+ * The file is owner-only (0600), like the credentials beside it; chmod covers a file that an
+ * older version or the user created with looser permissions.
+ */
+export async function appendHistory(
+  path: string,
+  line: string,
+  previousLine: string | undefined,
+): Promise<void> {
+  if (line.trim() === '' || line === previousLine || mayHoldSecret(line)) return;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await open(path, 'a', 0o600);
+  try {
+    await file.chmod(0o600);
+    await file.appendFile(`${line}\n`, 'utf8');
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * Where the client keeps what signing in produced, per user (SPEC Client.4, Client.7):
+ * - client registrations, keyed by the AS issuer: a client id obtained from one AS is never
+ *   offered to another;
+ * - tokens, keyed by the AS issuer and the MCP server (the resource).
+ * Each record is its own file, written atomically (temporary file + rename) with owner-only
+ * permissions, so two instances running at once never see a half-written file; the last
+ * writer wins, which is the right outcome for a token refreshed by either.
+ */
+export function defaultStoreDir(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
+  return join(base, 'mcp-auth', 'client');
+}
+
+function fileKey(parts: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 32);
+}
+
+export class CredentialStore {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  get directory(): string {
+    return this.#dir;
+  }
+
+  clientPath(issuer: string): string {
+    return join(this.#dir, 'clients', `${fileKey([issuer])}.json`);
+  }
+
+  tokensPath(issuer: string, resource: string): string {
+    return join(this.#dir, 'tokens', `${fileKey([issuer, resource])}.json`);
+  }
+
+  /** The pointer from a server to the AS it signed in with last (for `status` and `logout`). */
+  serverPath(resource: string): string {
+    return join(this.#dir, 'servers', `${fileKey([resource])}.json`);
+  }
+
+  async read<T>(path: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // A damaged record is as good as none: the user signs in again instead of being stuck.
+      return undefined;
+    }
+  }
+
+  async write(path: string, value: unknown): Promise<void> {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await chmod(this.#dir, 0o700).catch(() => {});
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(path, { force: true });
+  }
+}

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Stack, startStack, USER } from '../../../resource-server/test/support/stack.ts';
+import { CHROMIUM_BROWSER, runClient } from '../support/client-process.ts';
+
+/**
+ * The client as a person uses it: real AS and RS, the client as a process, and a real Chromium
+ * (through `BROWSER`) for the sign-in and consent pages.
+ */
+describe('mcp-auth-client end to end', () => {
+  let stack: Stack;
+  let home: string;
+  let browserLog: string;
+
+  before(async () => {
+    stack = await startStack({}, { accessTokenTtlSeconds: 600 });
+    home = await mkdtemp(join(tmpdir(), 'mcp-auth-client-e2e-'));
+    browserLog = join(home, 'browser.log');
+    await writeFile(browserLog, '');
+  });
+  after(async () => {
+    await stack.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const env = (transport: 'streamable_http' | 'sse') => ({
+    MCP_SERVER_PORT: new URL(stack.resourceUrl).port,
+    MCP_TRANSPORT_TYPE: transport,
+    XDG_STATE_HOME: join(home, 'state'),
+    BROWSER: CHROMIUM_BROWSER,
+    TEST_BROWSER_USERNAME: USER.username,
+    TEST_BROWSER_PASSWORD: USER.password,
+    TEST_BROWSER_LOG: browserLog,
+  });
+  const browserRuns = async () => (await readFile(browserLog, 'utf8')).split('\n').filter(Boolean).length;
+
+  it('first run signs in through the browser, then lists the tools', async () => {
+    const result = await runClient(['list', '--callback-port=0'], env('streamable_http'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Sign in at: http:\/\/localhost:\d+\/auth\?/, 'the URL is always printed');
+    for (const tool of ['calculator', 'get_time', 'get_weather', 'whoami', 'server_stats']) {
+      assert.match(result.stdout, new RegExp(`^${tool}\\b`, 'm'));
+    }
+    assert.equal(await browserRuns(), 1);
+  });
+
+  it('a second run uses the stored tokens with no browser, and calls each tool', async () => {
+    const calls: Array<[string, string, RegExp]> = [
+      ['calculator', '{"expression":"2+3*4"}', /\b14\b/],
+      ['get_time', '{"timezone":"Europe/Paris"}', /Europe\/Paris/],
+      ['get_weather', '{"city":"Oslo","country":"NO"}', /Oslo/],
+      ['whoami', '{}', /"scopes"/],
+    ];
+    for (const [tool, args, expected] of calls) {
+      const result = await runClient(['call', tool, args], env('streamable_http'));
+      assert.equal(result.code, 0, `${tool}: ${result.stderr}`);
+      assert.match(result.stdout, expected, tool);
+    }
+    assert.equal(await browserRuns(), 1, 'no browser needed');
+  });
+
+  it('the SSE transport works with the same sign-in flow', async () => {
+    const result = await runClient(['call', 'calculator', '{"expression":"6*7"}'], env('sse'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\b42\b/);
+  });
+
+  it('a tool error exits 4; a bad JSON argument exits 2 with one clear line', async () => {
+    const toolError = await runClient(['call', 'calculator', '{"expression":"1/0"}'], env('streamable_http'));
+    assert.equal(toolError.code, 4);
+    assert.match(toolError.stdout, /division by zero/);
+    const badJson = await runClient(['call', 'calculator', '{expression'], env('streamable_http'));
+    assert.equal(badJson.code, 2);
+    assert.match(badJson.stderr, /not valid JSON/);
+  });
+
+  it('step-up: server_stats asks for admin, the browser approves, the call succeeds', async () => {
+    const before = await browserRuns();
+    const result = await runClient(
+      ['call', 'server_stats', '{}', '--callback-port=0'],
+      env('streamable_http'),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /requestsServed/);
+    assert.equal(await browserRuns(), before + 1, 'one more browser sign-in, for the larger scope');
+  });
+
+  it('status says where and until when; --json is machine-readable', async () => {
+    const result = await runClient(['status', '--json'], env('streamable_http'));
+    assert.equal(result.code, 0, result.stderr);
+    const status = JSON.parse(result.stdout) as {
+      signedIn: boolean;
+      authorizationServer: string;
+      scope: string;
+    };
+    assert.equal(status.signedIn, true);
+    assert.equal(status.authorizationServer, stack.issuer);
+    assert.match(status.scope, /admin/);
+  });
+
+  it('after logout the browser is needed again', async () => {
+    const out = await runClient(['logout'], env('streamable_http'));
+    assert.equal(out.code, 0);
+    assert.match(out.stdout, /Signed out of/);
+    const status = await runClient(['status'], env('streamable_http'));
+    assert.equal(status.code, 3);
+    const before = await browserRuns();
+    const result = await runClient(['list', '--callback-port=0'], env('streamable_http'));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await browserRuns(), before + 1);
+  });
+});
+
+describe('mcp-auth-client token refresh', () => {
+  it('an access token about to expire is refreshed with no browser', async () => {
+    const stack = await startStack({ introspectionCacheSeconds: 0 }, { accessTokenTtlSeconds: 3 });
+    const home = await mkdtemp(join(tmpdir(), 'mcp-auth-client-refresh-'));
+    const browserLog = join(home, 'browser.log');
+    await writeFile(browserLog, '');
+    const env = {
+      MCP_SERVER_PORT: new URL(stack.resourceUrl).port,
+      XDG_STATE_HOME: join(home, 'state'),
+      BROWSER: CHROMIUM_BROWSER,
+      TEST_BROWSER_USERNAME: USER.username,
+      TEST_BROWSER_PASSWORD: USER.password,
+      TEST_BROWSER_LOG: browserLog,
+    };
+    try {
+      assert.equal((await runClient(['list', '--callback-port=0'], env)).code, 0);
+      await delay(3500);
+      const result = await runClient(['call', 'calculator', '{"expression":"1+1"}'], env);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /\b2\b/);
+      const runs = (await readFile(browserLog, 'utf8')).split('\n').filter(Boolean).length;
+      assert.equal(runs, 1, 'the expired access token was refreshed, not re-authorized');
+    } finally {
+      await stack.close();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { FileOAuthProvider } from '../../src/oauth/file-oauth-provider.ts';
+import { CredentialStore, defaultStoreDir } from '../../src/store/credential-store.ts';
+
+describe('credential store (SPEC Client.4, Client.7)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mcp-auth-store-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('follows XDG: $XDG_STATE_HOME/mcp-auth/client, else ~/.local/state', () => {
+    assert.equal(defaultStoreDir({ XDG_STATE_HOME: '/x/state' }), '/x/state/mcp-auth/client');
+    assert.match(defaultStoreDir({}), /\.local\/state\/mcp-auth\/client$/);
+  });
+
+  it('files are owner-only (0600) in owner-only folders (0700)', async () => {
+    const store = new CredentialStore(join(dir, 'perm'));
+    const path = store.tokensPath('https://as.example', 'https://rs.example/mcp');
+    await store.write(path, { a: 1 });
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.equal((await stat(join(dir, 'perm'))).mode & 0o777, 0o700);
+    assert.deepEqual(await store.read(path), { a: 1 });
+  });
+
+  it('a damaged file reads as absent (the user signs in again instead of being stuck)', async () => {
+    const store = new CredentialStore(join(dir, 'damaged'));
+    const path = store.clientPath('https://as.example');
+    await store.write(path, {});
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path, '{"half');
+    assert.equal(await store.read(path), undefined);
+  });
+
+  it('two processes writing the same record at once never leave a half-written file', async () => {
+    const store = new CredentialStore(join(dir, 'race'));
+    const path = store.tokensPath('https://as.example', 'https://rs.example/mcp');
+    const writer = fileURLToPath(new URL('./store-writer.ts', import.meta.url));
+    const runWriter = (id: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [writer, join(dir, 'race'), id, '200'], { stdio: 'ignore' });
+        child.on('close', resolve);
+      });
+    const reader = (async () => {
+      for (let read = 0; read < 200; read++) {
+        const text = await readFile(path, 'utf8').catch(() => undefined);
+        if (text !== undefined) JSON.parse(text); // throws on a torn write
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    assert.deepEqual(await Promise.all([runWriter('a'), runWriter('b')]), [0, 0]);
+    await reader;
+    const last = (await store.read<{ writer: string; padding: string }>(path)) ?? { writer: '', padding: '' };
+    assert.ok(['a', 'b'].includes(last.writer));
+    assert.equal(last.padding.length, 10_000);
+  });
+
+  it('client registrations are keyed by issuer: never offered to another AS', async () => {
+    const store = new CredentialStore(join(dir, 'keyed'));
+    const provider = new FileOAuthProvider({
+      store,
+      resource: 'https://rs.example/mcp',
+      redirectUrl: 'http://127.0.0.1:3030/callback',
+      onAuthorizationUrl: () => {},
+    });
+    await provider.saveClientInformation({ client_id: 'from-as-one' }, { issuer: 'https://as-one.example' });
+    assert.equal(
+      (await provider.clientInformation({ issuer: 'https://as-one.example' }))?.client_id,
+      'from-as-one',
+    );
+    assert.equal(await provider.clientInformation({ issuer: 'https://as-two.example' }), undefined);
+  });
+
+  it('tokens are keyed by issuer and server: another server or another AS sees none', async () => {
+    const store = new CredentialStore(join(dir, 'tokens'));
+    const forServer = (resource: string) =>
+      new FileOAuthProvider({
+        store,
+        resource,
+        redirectUrl: 'http://127.0.0.1/cb',
+        onAuthorizationUrl: () => {},
+      });
+    await forServer('https://rs.example/mcp').saveTokens(
+      { access_token: 'at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt' },
+      { issuer: 'https://as.example' },
+    );
+    assert.equal((await forServer('https://rs.example/mcp').tokens())?.access_token, 'at');
+    assert.equal(await forServer('https://other.example/mcp').tokens(), undefined);
+    assert.equal(
+      await forServer('https://rs.example/mcp').tokens({ issuer: 'https://evil.example' }),
+      undefined,
+    );
+    const saved = await forServer('https://rs.example/mcp').savedTokens();
+    assert.ok(saved?.expiresAt && saved.expiresAt > Date.now());
+  });
+
+  it('pre-registered credentials are used as given and never overwritten', async () => {
+    const provider = new FileOAuthProvider({
+      store: new CredentialStore(join(dir, 'pre')),
+      resource: 'https://rs.example/mcp',
+      redirectUrl: 'http://127.0.0.1/cb',
+      preregistered: { clientId: 'mine', clientSecret: 's3cret' },
+      onAuthorizationUrl: () => {},
+    });
+    await provider.saveClientInformation({ client_id: 'other' }, { issuer: 'https://as.example' });
+    assert.deepEqual(await provider.clientInformation({ issuer: 'https://as.example' }), {
+      client_id: 'mine',
+      client_secret: 's3cret',
+    });
+    assert.equal(provider.clientMetadata.token_endpoint_auth_method, 'client_secret_basic');
+  });
+
+  it('registration metadata: native app, loopback redirect, refresh_token grant (SEP-2207)', () => {
+    const provider = new FileOAuthProvider({
+      store: new CredentialStore(join(dir, 'meta')),
+      resource: 'https://rs.example/mcp',
+      redirectUrl: 'http://127.0.0.1:3030/callback',
+      onAuthorizationUrl: () => {},
+    });
+    const metadata = provider.clientMetadata as Record<string, unknown>;
+    assert.equal(metadata.application_type, 'native');
+    assert.deepEqual(metadata.redirect_uris, ['http://127.0.0.1:3030/callback']);
+    assert.deepEqual(metadata.grant_types, ['authorization_code', 'refresh_token']);
+    assert.equal(metadata.token_endpoint_auth_method, 'none');
+  });
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { LoopbackCallbackServer } from '../../src/oauth/callback-server.ts';
+import { openBrowser, openerFor } from '../../src/oauth/open-browser.ts';
+
+describe('loopback callback (RFC 8252 §7.3)', () => {
+  it('listens on 127.0.0.1, ignores a wrong state, resolves on the right one, shows a page', async () => {
+    const callback = await LoopbackCallbackServer.listen(0);
+    try {
+      assert.match(callback.redirectUrl, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+      const waiting = callback.waitFor('good-state', 10_000);
+      const forged = await fetch(`${callback.redirectUrl}?code=x&state=bad-state`);
+      assert.equal(forged.status, 400);
+      const wrongPath = await fetch(callback.redirectUrl.replace('/callback', '/other'));
+      assert.equal(wrongPath.status, 404);
+      const ok = await fetch(`${callback.redirectUrl}?code=the-code&state=good-state&iss=https%3A%2F%2Fas`);
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /Signed in/);
+      const { params } = await waiting;
+      assert.equal(params.get('code'), 'the-code');
+    } finally {
+      await callback.close();
+    }
+  });
+
+  it('when the preferred port is busy, another free loopback port is used', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as { port: number }).port;
+    const callback = await LoopbackCallbackServer.listen(busy);
+    try {
+      assert.notEqual(new URL(callback.redirectUrl).port, String(busy));
+    } finally {
+      await callback.close();
+      blocker.close();
+    }
+  });
+
+  it('times out with a clear message', async () => {
+    const callback = await LoopbackCallbackServer.listen(0);
+    try {
+      await assert.rejects(callback.waitFor('s', 50), /no answer from the browser/);
+    } finally {
+      await callback.close();
+    }
+  });
+});
+
+describe('opening the browser (SPEC Client.8)', () => {
+  it('uses BROWSER, else the platform opener, never a shell', () => {
+    assert.deepEqual(openerFor('linux', { BROWSER: '/usr/bin/firefox' }), ['/usr/bin/firefox', []]);
+    assert.deepEqual(openerFor('linux', {}), ['xdg-open', []]);
+    assert.deepEqual(openerFor('darwin', {}), ['open', []]);
+    assert.deepEqual(openerFor('win32', {}), ['explorer.exe', []]);
+  });
+
+  it('refuses anything but http(s) URLs', async () => {
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:']) {
+      await assert.rejects(
+        openBrowser(new URL(url), { env: { BROWSER: '/bin/true' } }),
+        /only http and https/,
+      );
+    }
+  });
+
+  it('a URL full of shell metacharacters reaches the program as one argument', async () => {
+    const { mkdtemp, readFile, writeFile, chmod } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-auth-browser-'));
+    const script = join(dir, 'record.sh');
+    const out = join(dir, 'args');
+    await writeFile(script, `#!/bin/sh\nprintf '%s\\n' "$#" "$1" > '${out}'\n`);
+    await chmod(script, 0o755);
+    const url = new URL('https://as.example/auth?x=1&y=$(touch /tmp/pwned)`id`;ls');
+    await openBrowser(url, { env: { BROWSER: script } });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const text = await readFile(out, 'utf8').catch(() => '');
+      if (text) {
+        const [count, first] = text.trim().split('\n');
+        assert.equal(count, '1');
+        assert.equal(first, url.href);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail('the browser stand-in never ran');
+  });
+});
