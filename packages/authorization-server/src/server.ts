@@ -79,7 +79,14 @@ export async function startAuthorizationServer(
   const options: AuthorizationServerOptions = authorizationServerOptionsSchema.parse(input);
   const logger = overrides.logger ?? createLogger({ level: options.logLevel });
   const backend = overrides.backend ?? (await openStorage(options.dataDir));
-  const httpServer = createServer();
+  // The port is bound before the provider exists (its issuer may name the port), so requests
+  // arriving in between get 503 with Retry-After instead of waiting forever.
+  const httpServer = createServer((_req, res) => {
+    if (httpServer.listenerCount('request') > 1) return;
+    res.statusCode = 503;
+    res.setHeader('retry-after', '1');
+    res.end();
+  });
   try {
     await listen(httpServer, options.port, options.host);
     const port = (httpServer.address() as AddressInfo).port;

@@ -58,7 +58,13 @@ export async function startResourceServer(
     logger.warn('DANGEROUS: token audience is not checked; any token from this AS opens this server');
   }
 
-  const httpServer = createServer();
+  // Requests that arrive between listening and being ready get 503, never a hang.
+  const httpServer = createServer((_req, res) => {
+    if (httpServer.listenerCount('request') > 1) return;
+    res.statusCode = 503;
+    res.setHeader('retry-after', '1');
+    res.end();
+  });
   await listen(httpServer, options.port, options.host);
   const port = (httpServer.address() as AddressInfo).port;
   const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;

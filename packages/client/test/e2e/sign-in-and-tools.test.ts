@@ -63,6 +63,25 @@ describe('mcp-auth-client end to end', () => {
     assert.equal(await browserRuns(), 1, 'no browser needed');
   });
 
+  it('the REPL over stdin: list, a call that prints 14, one clear line for bad JSON, and it goes on', async () => {
+    const input = [
+      'list',
+      'call calculator {"expression":"2+3*4"}',
+      'call calculator {oops',
+      'call calculator {"expression":"10/4"}',
+      'quit',
+      '',
+    ].join('\n');
+    const result = await runClient([], env('streamable_http'), { input });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^get_weather\b/m);
+    assert.match(result.stdout, /"result": 14/);
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('error:'));
+    assert.equal(errors.length, 1, result.stdout);
+    assert.match(errors[0] ?? '', /not valid JSON/);
+    assert.match(result.stdout, /"result": 2\.5/, 'the REPL went on after the error');
+  });
+
   it('the SSE transport works with the same sign-in flow', async () => {
     const result = await runClient(['call', 'calculator', '{"expression":"6*7"}'], env('sse'));
     assert.equal(result.code, 0, result.stderr);

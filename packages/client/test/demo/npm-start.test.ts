@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { approveInBrowser } from '../../../resource-server/test/support/headless-browser.ts';
+import { freePort } from '../../../resource-server/test/support/stack.ts';
+
+const START = fileURLToPath(new URL('../../../../scripts/start-demo.ts', import.meta.url));
+
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+describe('npm start: the whole demo in one command', () => {
+  it('starts AS and RS, signs in, runs the prompt, and stops everything on quit', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'mcp-auth-demo-'));
+    const [asPort, rsPort] = [await freePort(), await freePort()];
+    const child = spawn(
+      process.execPath,
+      [START, '--no-browser', `--as-port=${asPort}`, `--rs-port=${rsPort}`],
+      {
+        env: { ...process.env, XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state') },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const waitFor = async (pattern: RegExp) => {
+        for (let attempt = 0; attempt < 600; attempt++) {
+          const match = pattern.exec(stderr);
+          if (match) return match;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error(`timed out waiting for ${pattern}:\n${stderr}`);
+      };
+      const account = await waitFor(/Demo account\s+(\S+) \/ (\S+)/);
+      assert.match(stderr, /log: .*authorization-server\.log/, 'log paths are printed');
+      const signIn = await waitFor(/Sign in at: (\S+)/);
+      const callback = await approveInBrowser(
+        new URL(signIn[1] ?? ''),
+        { username: account[1] ?? '', password: account[2] ?? '' },
+        'http://127.0.0.1',
+      );
+      await fetch(callback);
+      child.stdin.end('list\nquit\n');
+      assert.equal(await exited, 0, stderr);
+      assert.match(stdout, /^calculator\b/m);
+      assert.equal(await portIsFree(asPort), true, 'the AS was stopped');
+      assert.equal(await portIsFree(rsPort), true, 'the RS was stopped');
+    } finally {
+      child.kill('SIGTERM');
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a port in use: one clear line naming the port and the flag', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const busy = (blocker.address() as { port: number }).port;
+    try {
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [START, `--as-port=${busy}`], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+      assert.equal(result.code, 2);
+      assert.match(
+        result.stderr,
+        new RegExp(`port ${busy} \\(the Authorization Server\\) is already in use.*--as-port`),
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
