@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '@mcp-auth/shared';
@@ -72,6 +72,37 @@ export async function openStorage(dataDir: string): Promise<StorageBackend> {
   return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
 }
 
+/** The AS without a listener: a request handler and what it is made of, for embedding. */
+export interface AuthorizationServerApp extends Omit<RunningAuthorizationServer, 'url' | 'port'> {
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/**
+ * Builds the AS for a known issuer without listening, so another program can serve it on its
+ * own HTTP server (the legacy combined server does, for 2025-03-26 clients).
+ */
+export async function createAuthorizationServerApp(
+  input: AuthorizationServerOptionsInput & { issuer: string },
+  overrides: AuthorizationServerOverrides = {},
+): Promise<AuthorizationServerApp> {
+  const options: AuthorizationServerOptions = authorizationServerOptionsSchema.parse(input);
+  const logger = overrides.logger ?? createLogger({ level: options.logLevel });
+  const backend = overrides.backend ?? (await openStorage(options.dataDir));
+  try {
+    const app = await assemble(options, overrides, backend, input.issuer, logger);
+    return {
+      ...app,
+      close: async () => {
+        await app.close();
+        if (!overrides.backend) await backend.close();
+      },
+    };
+  } catch (error) {
+    if (!overrides.backend) await backend.close();
+    throw error;
+  }
+}
+
 export async function startAuthorizationServer(
   input: AuthorizationServerOptionsInput,
   overrides: AuthorizationServerOverrides = {},
@@ -91,9 +122,22 @@ export async function startAuthorizationServer(
     await listen(httpServer, options.port, options.host);
     const port = (httpServer.address() as AddressInfo).port;
     const issuer = options.issuer ?? `http://localhost:${port}`;
-    const running = await assemble(options, overrides, backend, httpServer, issuer, logger);
-    logger.info('authorization server started', { issuer, listening: running.url });
-    return running;
+    const app = await assemble(options, overrides, backend, issuer, logger);
+    httpServer.on('request', app.handle);
+    const address = httpServer.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    logger.info('authorization server started', { issuer, listening: url });
+    return {
+      ...app,
+      url,
+      port: address.port,
+      close: async () => {
+        await app.close();
+        await closeServer(httpServer);
+        if (!overrides.backend) await backend.close();
+      },
+    };
   } catch (error) {
     httpServer.close();
     if (!overrides.backend) await backend.close();
@@ -105,10 +149,9 @@ async function assemble(
   options: AuthorizationServerOptions,
   overrides: AuthorizationServerOverrides,
   backend: StorageBackend,
-  httpServer: Server,
   issuer: string,
   logger: Logger,
-): Promise<RunningAuthorizationServer> {
+): Promise<AuthorizationServerApp> {
   const issuerIsLoopback = isLoopbackHostname(new URL(issuer).hostname);
   const secrets = await fileSecretsStore(join(options.dataDir, dataDirFiles.secrets)).loadOrCreate(
     generateServerSecrets,
@@ -183,17 +226,13 @@ async function assemble(
       ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),
     },
   });
-  httpServer.on('request', handler);
   const stopPurge = startExpiredPurge(backend.artifacts, {
     intervalMs: 10 * 60 * 1000,
     onError: (error) => logger.error('purging expired artifacts failed', { error }),
   });
-  const address = httpServer.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
+    handle: handler,
     issuer,
-    url: `http://${host}:${address.port}`,
-    port: address.port,
     provider,
     accounts,
     dataDir: options.dataDir,
@@ -202,8 +241,6 @@ async function assemble(
     registerClient: (input) => registerPreregisteredClient(provider, adapter, input),
     close: async () => {
       stopPurge();
-      await closeServer(httpServer);
-      if (!overrides.backend) await backend.close();
     },
   };
 }

@@ -2,4 +2,11 @@ export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 export { createJwtVerifier } from './auth/jwt-verifier.ts';
 export type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
 export { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
-export { type RunningResourceServer, startResourceServer } from './server.ts';
+export {
+  createResourceServerApp,
+  type ResourceServerApp,
+  type ResourceServerAppConfig,
+  type RunningResourceServer,
+  startResourceServer,
+} from './server.ts';
+export { InvalidTokenError } from './auth/verified-token.ts';

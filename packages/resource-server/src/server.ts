@@ -68,136 +68,24 @@ export async function startResourceServer(
   await listen(httpServer, options.port, options.host);
   const port = (httpServer.address() as AddressInfo).port;
   const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
-  const mcpPath = new URL(resourceUrl).pathname;
-  const ssePath = ssePaths(mcpPath);
-  const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
-  const metadataPaths = new Set(protectedResourceMetadataPaths(resourceUrl));
-  const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, metadata.issuer));
-  const guards = createRequestGuards({
+  const app = createResourceServerApp({
     resourceUrl,
     port,
+    authorizationServer: metadata.issuer,
+    verifier,
+    transport: options.transport,
     allowedHosts: options.allowedHosts,
     allowedOrigins: options.allowedOrigins,
+    dangerouslyAcceptAnyAudience: options.dangerouslyAcceptAnyAudience,
+    logger,
   });
-  const stats = new ServerStats();
-  const serveStreamable = options.transport !== 'sse';
-  const serveSse = options.transport !== 'streamable-http';
-  const onError = (error: Error) => logger.error('MCP transport error', { error });
-  let streamable: ReturnType<typeof createStreamableHttpEndpoint> | undefined;
-  let sse: ReturnType<typeof createLegacySseEndpoint> | undefined;
-  const buildServer = () =>
-    buildMcpServer(() =>
-      stats.snapshot({
-        activeSessions: (streamable?.activeSessions() ?? 0) + (sse?.activeSessions() ?? 0),
-        ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
-      }),
-    );
-  streamable = serveStreamable ? createStreamableHttpEndpoint(buildServer, onError) : undefined;
-  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages) : undefined;
-
-  /** Authenticates; on failure answers the challenge itself and returns undefined. */
-  async function authenticate(req: IncomingMessage, res: ServerResponse, requiredScopes: readonly string[]) {
-    const result = await authenticateRequest(req, {
-      verifier,
-      resourceUrl,
-      acceptAnyAudience: options.dangerouslyAcceptAnyAudience,
-      requiredScopes,
-    });
-    if (result.ok)
-      return {
-        authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
-        principal: principalOf(result.verified),
-      };
-    res.statusCode = result.challenge.status;
-    res.setHeader('www-authenticate', challengeHeader(result.challenge, metadataUrl));
-    sendJson(res, result.challenge.status, challengeBody(result.challenge));
-    return undefined;
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.countRequest();
-    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    if (!guards.hostAllowed(req))
-      return sendJson(res, 403, { error: 'forbidden', error_description: 'unknown Host header' });
-    if (metadataPaths.has(pathname)) {
-      setPublicCorsHeaders(res);
-      if (req.method === 'OPTIONS') return answerPreflight(res, '*');
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-      res.setHeader('cache-control', 'public, max-age=300');
-      return sendRaw(res, 200, metadataDocument);
-    }
-    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    const origin = guards.originDecision(req);
-    // DNS rebinding protection: a foreign browser origin is refused before anything else.
-    if (!origin.allowed)
-      return sendJson(res, 403, { error: 'forbidden', error_description: 'origin not allowed' });
-    setCorsHeaders(res, origin.origin);
-    if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
-
-    if (streamable && pathname === mcpPath) {
-      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST, DELETE' });
-      }
-      let body: unknown;
-      if (req.method === 'POST') {
-        const parsed = await readJsonBody(req);
-        if (!parsed.ok)
-          return sendJsonRpcError(
-            res,
-            parsed.status,
-            parsed.status === 400 ? -32700 : -32600,
-            parsed.message,
-          );
-        body = parsed.value;
-      }
-      const caller = await authenticate(req, res, body === undefined ? BASE_SCOPES : scopesForMessage(body));
-      if (!caller) return;
-      return streamable.handle(req, res, body, caller);
-    }
-    if (sse && pathname === ssePath.stream) {
-      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-      const caller = await authenticate(req, res, BASE_SCOPES);
-      if (!caller) return;
-      return sse.open(res, caller);
-    }
-    if (sse && pathname === ssePath.messages) {
-      if (req.method !== 'POST')
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
-      const parsed = await readJsonBody(req);
-      if (!parsed.ok)
-        return sendJsonRpcError(res, parsed.status, parsed.status === 400 ? -32700 : -32600, parsed.message);
-      const caller = await authenticate(req, res, scopesForMessage(parsed.value));
-      if (!caller) return;
-      return sse.post(req, res, parsed.value, caller);
-    }
-    return sendJson(res, 404, { error: 'not_found' });
-  }
-
-  httpServer.on('request', (req, res) => {
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof VerifierUnavailableError) {
-        logger.error('token verification unavailable', { error: error.message });
-        if (!res.headersSent) {
-          res.setHeader('retry-after', '5');
-          return sendJson(res, 503, {
-            error: 'temporarily_unavailable',
-            error_description: 'the authorization server cannot be reached',
-          });
-        }
-      } else {
-        logger.error('unexpected error', { method: req.method, error });
-      }
-      if (!res.headersSent) return sendJson(res, 500, { error: 'server_error' });
-      res.destroy();
-    });
-  });
+  httpServer.on('request', (req, res) => void app.handle(req, res));
 
   logger.info('resource server started', {
     resource: resourceUrl,
     authorizationServer: metadata.issuer,
     verifier: verifier.kind,
-    transports: [serveStreamable && 'streamable-http', serveSse && 'sse'].filter(Boolean),
+    transport: options.transport,
   });
   return {
     resourceUrl,
@@ -205,7 +93,7 @@ export async function startResourceServer(
     authorizationServer: metadata.issuer,
     verifier: verifier.kind,
     close: async () => {
-      await Promise.allSettled([streamable?.close(), sse?.close()]);
+      await app.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
@@ -301,4 +189,167 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** What the MCP endpoint needs once the AS is known and a verifier exists. */
+export interface ResourceServerAppConfig {
+  readonly resourceUrl: string;
+  /** The port the server is reached on (for the loopback Host allow-list). */
+  readonly port: number;
+  readonly authorizationServer: string;
+  readonly verifier: TokenVerifier;
+  readonly transport: 'streamable-http' | 'sse' | 'all';
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly dangerouslyAcceptAnyAudience: boolean;
+  readonly logger: Logger;
+}
+
+export interface ResourceServerApp {
+  /** Whether a path is this app's (metadata, MCP endpoint, deprecated SSE endpoints). */
+  owns(pathname: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The protected MCP endpoint without a listener: routing, authentication and the transports.
+ * `startResourceServer` serves it alone; the legacy combined server serves it beside the AS.
+ */
+export function createResourceServerApp(config: ResourceServerAppConfig): ResourceServerApp {
+  const { resourceUrl, port, verifier, logger } = config;
+  const mcpPath = new URL(resourceUrl).pathname;
+  const ssePath = ssePaths(mcpPath);
+  const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
+  const metadataPaths = new Set(protectedResourceMetadataPaths(resourceUrl));
+  const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, config.authorizationServer));
+  const guards = createRequestGuards({
+    resourceUrl,
+    port,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const stats = new ServerStats();
+  const serveStreamable = config.transport !== 'sse';
+  const serveSse = config.transport !== 'streamable-http';
+  const onError = (error: Error) => logger.error('MCP transport error', { error });
+  let streamable: ReturnType<typeof createStreamableHttpEndpoint> | undefined;
+  let sse: ReturnType<typeof createLegacySseEndpoint> | undefined;
+  const buildServer = () =>
+    buildMcpServer(() =>
+      stats.snapshot({
+        activeSessions: (streamable?.activeSessions() ?? 0) + (sse?.activeSessions() ?? 0),
+        ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
+      }),
+    );
+  streamable = serveStreamable ? createStreamableHttpEndpoint(buildServer, onError) : undefined;
+  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages) : undefined;
+
+  /** Authenticates; on failure answers the challenge itself and returns undefined. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse, requiredScopes: readonly string[]) {
+    const result = await authenticateRequest(req, {
+      verifier,
+      resourceUrl,
+      acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
+      requiredScopes,
+    });
+    if (result.ok)
+      return {
+        authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
+        principal: principalOf(result.verified),
+      };
+    res.statusCode = result.challenge.status;
+    res.setHeader('www-authenticate', challengeHeader(result.challenge, metadataUrl));
+    sendJson(res, result.challenge.status, challengeBody(result.challenge));
+    return undefined;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.countRequest();
+    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (!guards.hostAllowed(req))
+      return sendJson(res, 403, { error: 'forbidden', error_description: 'unknown Host header' });
+    if (metadataPaths.has(pathname)) {
+      setPublicCorsHeaders(res);
+      if (req.method === 'OPTIONS') return answerPreflight(res, '*');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      res.setHeader('cache-control', 'public, max-age=300');
+      return sendRaw(res, 200, metadataDocument);
+    }
+    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    const origin = guards.originDecision(req);
+    // DNS rebinding protection: a foreign browser origin is refused before anything else.
+    if (!origin.allowed)
+      return sendJson(res, 403, { error: 'forbidden', error_description: 'origin not allowed' });
+    setCorsHeaders(res, origin.origin);
+    if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
+
+    if (streamable && pathname === mcpPath) {
+      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST, DELETE' });
+      }
+      let body: unknown;
+      if (req.method === 'POST') {
+        const parsed = await readJsonBody(req);
+        if (!parsed.ok)
+          return sendJsonRpcError(
+            res,
+            parsed.status,
+            parsed.status === 400 ? -32700 : -32600,
+            parsed.message,
+          );
+        body = parsed.value;
+      }
+      const caller = await authenticate(req, res, body === undefined ? BASE_SCOPES : scopesForMessage(body));
+      if (!caller) return;
+      return streamable.handle(req, res, body, caller);
+    }
+    if (sse && pathname === ssePath.stream) {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      const caller = await authenticate(req, res, BASE_SCOPES);
+      if (!caller) return;
+      return sse.open(res, caller);
+    }
+    if (sse && pathname === ssePath.messages) {
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+      const parsed = await readJsonBody(req);
+      if (!parsed.ok)
+        return sendJsonRpcError(res, parsed.status, parsed.status === 400 ? -32700 : -32600, parsed.message);
+      const caller = await authenticate(req, res, scopesForMessage(parsed.value));
+      if (!caller) return;
+      return sse.post(req, res, parsed.value, caller);
+    }
+    return sendJson(res, 404, { error: 'not_found' });
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof VerifierUnavailableError) {
+        logger.error('token verification unavailable', { error: error.message });
+        if (!res.headersSent) {
+          res.setHeader('retry-after', '5');
+          return sendJson(res, 503, {
+            error: 'temporarily_unavailable',
+            error_description: 'the authorization server cannot be reached',
+          });
+        }
+      } else {
+        logger.error('unexpected error', { method: req.method, error });
+      }
+      if (!res.headersSent) return sendJson(res, 500, { error: 'server_error' });
+      res.destroy();
+    });
+
+  return {
+    owns: (pathname) =>
+      metadataPaths.has(pathname) ||
+      pathname === mcpPath ||
+      (serveSse && (pathname === ssePath.stream || pathname === ssePath.messages)),
+    handle,
+    close: async () => {
+      await Promise.allSettled([streamable?.close(), sse?.close()]);
+    },
+  };
 }
