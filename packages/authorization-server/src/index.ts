@@ -17,6 +17,8 @@ export {
   type ResourceRegistryInput,
 } from './resources/resource-registry.ts';
 export {
+  type AuthorizationServerApp,
+  createAuthorizationServerApp,
   dataDirFiles,
   openStorage,
   type RunningAuthorizationServer,

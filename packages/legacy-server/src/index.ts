@@ -1,0 +1,1 @@
+export { defaultLegacyDataDir, type RunningLegacyServer, startLegacyServer } from './server.ts';

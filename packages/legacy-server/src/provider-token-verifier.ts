@@ -1,0 +1,30 @@
+import type { RunningAuthorizationServer } from '@mcp-auth/authorization-server';
+import { InvalidTokenError, type TokenVerifier } from '@mcp-auth/resource-server';
+
+/**
+ * In the combined server the AS and the MCP server share a process, so a token is looked up in
+ * the AS's own store instead of introspected over HTTP. The checks are the same: the token must
+ * exist, be unexpired and unrevoked; audience and scopes are checked by the MCP endpoint.
+ */
+export function providerTokenVerifier(
+  provider: RunningAuthorizationServer['provider'],
+  issuer: string,
+): TokenVerifier {
+  return {
+    kind: 'introspection',
+    async verify(token) {
+      const accessToken = await provider.AccessToken.find(token);
+      if (!accessToken || accessToken.isExpired)
+        throw new InvalidTokenError('the access token is not active');
+      const audience = (accessToken as unknown as { aud?: string | string[] }).aud;
+      return {
+        subject: accessToken.accountId,
+        clientId: accessToken.clientId,
+        scopes: (accessToken.scope ?? '').split(' ').filter(Boolean),
+        audience: audience === undefined ? [] : [audience].flat(),
+        expiresAt: accessToken.exp ?? 0,
+        issuer,
+      };
+    },
+  };
+}
