@@ -1,6 +1,7 @@
 export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 export { createJwtVerifier } from './auth/jwt-verifier.ts';
 export type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
+export { InvalidTokenError } from './auth/verified-token.ts';
 export { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
 export {
   createResourceServerApp,
@@ -9,4 +10,3 @@ export {
   type RunningResourceServer,
   startResourceServer,
 } from './server.ts';
-export { InvalidTokenError } from './auth/verified-token.ts';

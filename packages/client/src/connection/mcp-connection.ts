@@ -49,6 +49,8 @@ export class McpConnection {
   #client: Client | undefined;
   #transport: Transport | undefined;
   #pendingAuthorization = false;
+  /** The callback of the sign-in in progress, awaited from before the URL is presented. */
+  #callbackResult: Promise<{ params: URLSearchParams }> | undefined;
   #authorizations = 0;
 
   private constructor(options: ConnectionOptions, callback: LoopbackCallbackServer) {
@@ -67,6 +69,22 @@ export class McpConnection {
             'not signed in to this server; run mcp-auth-client without a command to sign in',
           );
         }
+        // SPEC Client.6: a few authorizations at most, counted before another one is started.
+        if (this.#authorizations >= MAX_AUTHORIZATIONS) {
+          throw new AuthFailure(
+            'signing in did not give this client enough access; stopping after three attempts',
+          );
+        }
+        this.#authorizations += 1;
+        const state = this.#provider.currentState;
+        if (!state) throw new AuthFailure('the sign-in has no state to check');
+        // Listen for the callback before anyone can be sent to it: a browser (or an AS that
+        // redirects at once) may come back before this method returns.
+        this.#callbackResult = this.#callback.waitFor(
+          state,
+          this.#options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS,
+        );
+        this.#callbackResult.catch(() => {});
         this.#pendingAuthorization = true;
         await presentAuthorizationUrl(url, this.#options.browser, this.#options.say, this.#options.env);
       },
@@ -158,14 +176,8 @@ export class McpConnection {
 
   /** Waits for the browser to come back, then redeems the code (the SDK checks `iss`). */
   async #completeSignIn(transport?: Transport): Promise<void> {
-    this.#authorizations += 1;
-    if (this.#authorizations > MAX_AUTHORIZATIONS) {
-      throw new AuthFailure(
-        'signing in did not give this client enough access; stopping after three attempts',
-      );
-    }
-    const state = this.#provider.currentState;
-    if (!state) throw new AuthFailure('no sign-in is in progress');
+    const callbackResult = this.#callbackResult;
+    if (!callbackResult) throw new AuthFailure('no sign-in is in progress');
     const stop = startSpinner(
       this.#options.stderr,
       'Waiting for you to sign in in the browser …',
@@ -173,12 +185,13 @@ export class McpConnection {
     );
     let params: URLSearchParams;
     try {
-      ({ params } = await this.#callback.waitFor(state, this.#options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS));
+      ({ params } = await callbackResult);
     } catch (error) {
       throw new AuthFailure((error as Error).message);
     } finally {
       stop();
       this.#pendingAuthorization = false;
+      this.#callbackResult = undefined;
     }
     const denied = params.get('error');
     if (denied) {

@@ -13,7 +13,10 @@ export function coerceAnswer(answer: string, schema: JsonSchema): Coerced {
   const coerced = coerceToType(answer.trim(), schemaType(schema));
   if (!coerced.ok || schema.enum === undefined) return coerced;
   if (schema.enum.some((allowed) => allowed === coerced.value)) return coerced;
-  return { ok: false, message: `must be one of ${schema.enum.map((allowed) => JSON.stringify(allowed)).join(', ')}` };
+  return {
+    ok: false,
+    message: `must be one of ${schema.enum.map((allowed) => JSON.stringify(allowed)).join(', ')}`,
+  };
 }
 
 function coerceToType(answer: string, type: string): Coerced {
@@ -23,7 +26,8 @@ function coerceToType(answer: string, type: string): Coerced {
       // Number('') and Number(' ') are 0, so blank is rejected before converting.
       const value = answer === '' ? Number.NaN : Number(answer);
       if (!Number.isFinite(value)) return { ok: false, message: `"${answer}" is not a number` };
-      if (type === 'integer' && !Number.isInteger(value)) return { ok: false, message: `"${answer}" is not a whole number` };
+      if (type === 'integer' && !Number.isInteger(value))
+        return { ok: false, message: `"${answer}" is not a whole number` };
       return { ok: true, value };
     }
     case 'boolean': {
@@ -35,8 +39,6 @@ function coerceToType(answer: string, type: string): Coerced {
     case 'array':
     case 'object':
       return parseJsonOf(answer, type);
-    case 'null':
-      return answer === 'null' ? { ok: true, value: null } : { ok: false, message: 'only null is allowed' };
     default:
       return { ok: true, value: answer };
   }

@@ -1,78 +1,67 @@
+import { coerceAnswer, schemaType } from './coerce-answer.ts';
 import type { JsonSchema, ToolInfo } from './repl-session.ts';
 
-type Ask = (prompt: string) => Promise<string | undefined>;
+/** Reads one answer after showing `prompt`; undefined means stop (end of input or Ctrl-C). */
+export type Ask = (prompt: string) => Promise<string | undefined>;
 
-function typeOf(schema: JsonSchema): string {
-  const type = Array.isArray(schema.type) ? schema.type.find((entry) => entry !== 'null') : schema.type;
-  return type ?? 'string';
-}
-
-/** Turns one typed answer into a value of the schema's type, or says why it cannot. */
-export function coerceAnswer(
-  answer: string,
-  schema: JsonSchema,
-): { ok: true; value: unknown } | { ok: false; message: string } {
-  const type = typeOf(schema);
-  let value: unknown = answer;
-  if (type === 'number' || type === 'integer') {
-    value = Number(answer);
-    if (!Number.isFinite(value as number)) return { ok: false, message: 'a number is needed' };
-    if (type === 'integer' && !Number.isInteger(value))
-      return { ok: false, message: 'a whole number is needed' };
-  } else if (type === 'boolean') {
-    if (!/^(true|false|yes|no)$/i.test(answer)) return { ok: false, message: 'answer true or false' };
-    value = /^(true|yes)$/i.test(answer);
-  } else if (type === 'array' || type === 'object') {
-    try {
-      value = JSON.parse(answer);
-    } catch {
-      return { ok: false, message: `a JSON ${type} is needed` };
-    }
-  }
-  if (schema.enum && !schema.enum.includes(value)) {
-    return { ok: false, message: `one of ${schema.enum.map((entry) => JSON.stringify(entry)).join(', ')}` };
-  }
-  return { ok: true, value };
-}
+export type PromptedArguments =
+  | { ok: true; args: Record<string, unknown> }
+  | { ok: false; reason: 'stopped' }
+  | { ok: false; reason: 'invalid'; message: string };
 
 /**
- * `call <tool>` without JSON: asks for each argument of the tool's input schema, required ones
- * first, showing its description, type and default. An empty answer skips an optional argument
- * (or takes its default); a bad value is asked again once, with the reason.
+ * `call <tool>` without JSON: asks for each property of the tool's input schema, required ones
+ * first (otherwise in schema order), showing its description, type and default. An empty answer
+ * skips an optional property or takes the default; a value that does not fit is asked for once
+ * more with the reason, and a second miss gives up rather than call the tool with a guess.
  */
 export async function promptForArguments(
   tool: ToolInfo,
   ask: Ask,
   say: (line: string) => void,
-): Promise<Record<string, unknown> | undefined> {
-  const properties = Object.entries(tool.inputSchema.properties ?? {});
+): Promise<PromptedArguments> {
   const required = new Set(tool.inputSchema.required ?? []);
+  const properties = Object.entries(tool.inputSchema.properties ?? {});
+  // Array.prototype.sort is stable, so schema order survives within each group.
   properties.sort(([a], [b]) => Number(required.has(b)) - Number(required.has(a)));
+  if (properties.length > 0) say(`arguments for ${tool.name} (an empty answer skips an optional one):`);
+
   const args: Record<string, unknown> = {};
   for (const [name, schema] of properties) {
-    const hint = [typeOf(schema), required.has(name) ? 'required' : 'optional'];
-    if (schema.default !== undefined) hint.push(`default ${JSON.stringify(schema.default)}`);
-    if (schema.description) say(`  ${name}: ${schema.description}`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await ask(`  ${name} (${hint.join(', ')}): `);
-      if (answer === undefined) return undefined;
+    if (schema.description) say(`  ${name}: ${firstLine(schema.description)}`);
+    const prompt = `  ${name} (${describe(schema, required.has(name))}): `;
+    let problem: string | undefined;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const answer = await ask(prompt);
+      if (answer === undefined) return { ok: false, reason: 'stopped' };
+      problem = undefined;
       if (answer.trim() === '') {
-        if (required.has(name) && schema.default === undefined) {
-          say(`  ${name} is required`);
-          continue;
-        }
         if (schema.default !== undefined) args[name] = schema.default;
-        break;
+        else if (required.has(name)) problem = 'a value is required';
+      } else {
+        const coerced = coerceAnswer(answer, schema);
+        if (coerced.ok) args[name] = coerced.value;
+        else problem = coerced.message;
       }
-      const coerced = coerceAnswer(answer.trim(), schema);
-      if (coerced.ok) {
-        args[name] = coerced.value;
-        break;
-      }
-      say(`  ${coerced.message}`);
-      if (attempt === 1) return undefined;
+      if (problem === undefined) break;
+      if (attempt === 1) say(`  ${problem}; try again`);
     }
-    if (required.has(name) && !(name in args)) return undefined;
+    if (problem !== undefined) return { ok: false, reason: 'invalid', message: `${name}: ${problem}` };
   }
-  return args;
+  return { ok: true, args };
+}
+
+/** E.g. `integer, required, default 10, one of 10, 20`. */
+function describe(schema: JsonSchema, isRequired: boolean): string {
+  const type = schemaType(schema);
+  const parts = [type === 'array' || type === 'object' ? `${type} as JSON` : type];
+  parts.push(isRequired ? 'required' : 'optional');
+  if (schema.default !== undefined) parts.push(`default ${JSON.stringify(schema.default)}`);
+  if (schema.enum !== undefined)
+    parts.push(`one of ${schema.enum.map((value) => JSON.stringify(value)).join(', ')}`);
+  return parts.join(', ');
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n', 1)[0] ?? '';
 }

@@ -25,7 +25,12 @@ function renderError(result: ToolCallOutcome): string {
   const messages = result.content
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
     // One line per block, so a multi-line message still reads as one error.
-    .map((block) => `error: ${String(block.text).replace(/\s*\n\s*/g, ' ').trim()}`);
+    .map(
+      (block) =>
+        `error: ${String(block.text)
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()}`,
+    );
   return messages.length > 0 ? messages.join('\n') : 'error: the tool failed without saying why';
 }
 

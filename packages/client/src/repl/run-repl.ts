@@ -1,135 +1,133 @@
 import { createInterface } from 'node:readline';
-import { closestNames } from './closest-names.ts';
-import { appendHistory, loadHistory } from './history.ts';
+import { completeLine } from './completion.ts';
+import { appendHistory, HISTORY_SIZE, loadHistory } from './history.ts';
 import { LineSource } from './line-source.ts';
-import { COMMANDS, parseArgumentsJson, parseReplLine } from './parse-command.ts';
-import { promptForArguments } from './prompt-arguments.ts';
-import { renderToolResult } from './render-result.ts';
-import type { ReplSession, ToolInfo } from './repl-session.ts';
+import { parseCommand } from './parse-command.ts';
+import { type CommandContext, runCommand } from './repl-commands.ts';
+import type { ReplSession } from './repl-session.ts';
+import { ToolCatalog } from './tool-catalog.ts';
+import { untilAborted } from './until-aborted.ts';
+
+export interface ReplControls {
+  /** Does what Ctrl-C does at this moment (tests cannot press keys on a pipe). */
+  interrupt(): void;
+}
 
 export interface ReplOptions {
   readonly session: ReplSession;
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
+  /** True for a person at a terminal (line editing, completion, history); false for a pipe. */
   readonly terminal: boolean;
+  /** ANSI colours in results; the caller decides (NO_COLOR, not a TTY). */
   readonly color: boolean;
+  /** Where history is kept across runs; none when absent. */
   readonly historyFile?: string;
   readonly prompt?: string;
-  /** For tests: lets them press Ctrl-C. */
-  readonly onReady?: (controls: { interrupt(): void }) => void;
+  /** Called once the REPL listens, before the first prompt. */
+  readonly onReady?: (controls: ReplControls) => void;
 }
 
-const HELP = [
-  'list                 the server’s tools',
-  'call <tool> [json]   call a tool; without JSON you are asked for each argument',
-  'status               where you are signed in, until when',
-  'logout               forget this server’s tokens',
-  'quit                 leave (or Ctrl-D)',
-];
+export const INTERRUPT_HINT = '(press Ctrl-D or type quit to leave)';
 
-/** The interactive prompt: one command per line, one clear line per error, never exits on one. */
+/**
+ * The interactive prompt: one command per line until `quit` or the end of input. No command
+ * failure ends it; each prints one line and the next prompt follows.
+ */
 export async function runRepl(options: ReplOptions): Promise<void> {
-  const say = (line: string) => options.output.write(`${line}\n`);
-  let tools: ToolInfo[] | undefined;
+  const { session, output } = options;
+  const say = (line: string) => {
+    output.write(`${line}\n`);
+  };
+  const tools = new ToolCatalog(session);
+  // A history file that cannot be used turns history off for this run, with one warning.
+  let historyFile = options.historyFile;
+  const historyOff = (error: unknown) => {
+    say(`warning: history is off for this run: ${(error as Error).message}`);
+    historyFile = undefined;
+  };
+  const history = historyFile
+    ? await loadHistory(historyFile).catch((error: unknown) => {
+        historyOff(error);
+        return [];
+      })
+    : [];
   const rl = createInterface({
     input: options.input,
-    output: options.output,
+    output,
     terminal: options.terminal,
-    history: options.historyFile ? await loadHistory(options.historyFile) : [],
-    historySize: 500,
-    completer: (line: string) => complete(line, tools),
+    history,
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    completer: (line: string, callback: (error: Error | null, completion?: [string[], string]) => void) => {
+      const toolNames = async () => (await tools.known()).map((tool) => tool.name);
+      completeLine(line, toolNames).then((completion) => callback(null, completion), callback);
+    },
   });
-  const lines = new LineSource(rl);
+  const lines = new LineSource(rl, output);
+
+  // What Ctrl-C means depends on what the REPL is doing.
   let running: AbortController | undefined;
-  const interrupt = () => {
+  let answeringArguments = false;
+  rl.on('SIGINT', () => {
     if (running) {
       running.abort();
-      return;
+    } else if (answeringArguments && lines.waiting) {
+      // The cursor is still after the argument prompt; `call` then reports the cancellation.
+      output.write('\n');
+      lines.interrupt();
+    } else if (options.terminal && rl.line !== '') {
+      // Like a shell: Ctrl-C throws away what was typed so far.
+      rl.write(null, { ctrl: true, name: 'e' });
+      rl.write(null, { ctrl: true, name: 'u' });
+    } else {
+      output.write(`\n${INTERRUPT_HINT}\n`);
+      if (lines.waiting) lines.reprompt();
     }
-    say('\n(press Ctrl-D or type quit to leave)');
-    rl.prompt();
-  };
-  rl.on('SIGINT', interrupt);
-  options.onReady?.({ interrupt });
+  });
 
-  const knownTools = async () => {
-    tools ??= await options.session.listTools();
-    return tools;
+  const context: CommandContext = {
+    session,
+    tools,
+    color: options.color,
+    say,
+    async readAnswer(prompt: string) {
+      answeringArguments = true;
+      try {
+        return await lines.read(prompt);
+      } finally {
+        answeringArguments = false;
+      }
+    },
+    async cancellable<T>(start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+      const controller = new AbortController();
+      running = controller;
+      try {
+        return await untilAborted(start(controller.signal), controller.signal);
+      } finally {
+        running = undefined;
+      }
+    },
   };
-  let previous: string | undefined;
+  let previousLine: string | undefined;
+
+  options.onReady?.({ interrupt: () => rl.emit('SIGINT') });
   try {
     for (;;) {
-      const line = await lines.next(options.prompt ?? 'mcp> ');
-      if (line === undefined) break;
-      if (options.historyFile) await appendHistory(options.historyFile, line, previous).catch(() => {});
-      previous = line;
-      const command = parseReplLine(line);
-      try {
-        if (command.kind === 'empty') continue;
-        if (command.kind === 'quit') break;
-        if (command.kind === 'invalid') say(`error: ${command.message}`);
-        else if (command.kind === 'help') for (const entry of HELP) say(entry);
-        else if (command.kind === 'status') for (const entry of await options.session.status()) say(entry);
-        else if (command.kind === 'logout') say(await options.session.logout());
-        else if (command.kind === 'list') {
-          tools = await options.session.listTools();
-          for (const tool of tools) say(`${tool.name}${tool.description ? `  ${tool.description}` : ''}`);
-        } else if (command.kind === 'call') {
-          const tool = (await knownTools()).find((candidate) => candidate.name === command.tool);
-          if (!tool) {
-            const near = closestNames(
-              command.tool,
-              (await knownTools()).map((candidate) => candidate.name),
-            );
-            say(
-              `error: no tool named "${command.tool}"${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`,
-            );
-            continue;
-          }
-          let args: Record<string, unknown> | undefined;
-          if (command.argumentsJson !== undefined) {
-            const parsed = parseArgumentsJson(command.argumentsJson);
-            if (!parsed.ok) {
-              say(`error: ${parsed.message}`);
-              continue;
-            }
-            args = parsed.value;
-          } else {
-            args = await promptForArguments(tool, (prompt) => lines.next(prompt), say);
-            if (!args) {
-              say('error: the call was not made');
-              continue;
-            }
-          }
-          running = new AbortController();
-          try {
-            say(
-              renderToolResult(await options.session.callTool(tool.name, args, running.signal), {
-                color: options.color,
-              }),
-            );
-          } catch (error) {
-            if (running.signal.aborted) say('cancelled');
-            else throw error;
-          } finally {
-            running = undefined;
-          }
-        }
-      } catch (error) {
-        say(`error: ${error instanceof Error ? error.message : String(error)}`);
+      const read = await lines.read(options.prompt ?? 'mcp> ');
+      if (read.kind === 'end') {
+        // Ctrl-D leaves the cursor after the prompt; the shell should start on a fresh line.
+        output.write('\n');
+        return;
       }
+      if (read.kind !== 'line') continue;
+      if (historyFile) await appendHistory(historyFile, read.text, previousLine).catch(historyOff);
+      if (read.text.trim() !== '') previousLine = read.text;
+      const command = parseCommand(read.text);
+      if (command.kind === 'quit') return;
+      if (command.kind !== 'empty') await runCommand(command, context);
     }
   } finally {
     rl.close();
   }
-}
-
-function complete(line: string, tools: ToolInfo[] | undefined): [string[], string] {
-  if (line.startsWith('call ')) {
-    const partial = line.slice(5).trimStart();
-    const names = (tools ?? []).map((tool) => tool.name).filter((name) => name.startsWith(partial));
-    return [names.map((name) => `call ${name} `), line];
-  }
-  const matches = COMMANDS.filter((command) => command.startsWith(line.trim()));
-  return [matches.length ? [...matches] : [...COMMANDS], line];
 }

@@ -76,7 +76,9 @@ describe('mcp-auth-client end to end', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^get_weather\b/m);
     assert.match(result.stdout, /"result": 14/);
-    const errors = result.stdout.split('\n').filter((line) => line.startsWith('error:'));
+    // Piped input still shows the prompt, so a result can follow "mcp> " on the same line.
+    const lines = result.stdout.split('\n').map((line) => line.replace(/^(?:mcp> )+/, ''));
+    const errors = lines.filter((line) => line.startsWith('error:'));
     assert.equal(errors.length, 1, result.stdout);
     assert.match(errors[0] ?? '', /not valid JSON/);
     assert.match(result.stdout, /"result": 2\.5/, 'the REPL went on after the error');

@@ -1,0 +1,34 @@
+import type { ReplSession, ToolInfo } from './repl-session.ts';
+
+/**
+ * The server's tools, fetched once and reused (completion and `call` need them often; the list
+ * rarely changes), fetched again by `list`.
+ */
+export class ToolCatalog {
+  readonly #session: ReplSession;
+  #tools: Promise<ToolInfo[]> | undefined;
+
+  constructor(session: ReplSession) {
+    this.#session = session;
+  }
+
+  /** The cached list, fetching it the first time; concurrent callers share one request. */
+  known(): Promise<ToolInfo[]> {
+    this.#tools ??= this.#fetch();
+    return this.#tools;
+  }
+
+  refresh(): Promise<ToolInfo[]> {
+    this.#tools = this.#fetch();
+    return this.#tools;
+  }
+
+  #fetch(): Promise<ToolInfo[]> {
+    const fetching = this.#session.listTools();
+    // A failed fetch is not cached: the next use asks again (the user may have signed in since).
+    fetching.catch(() => {
+      if (this.#tools === fetching) this.#tools = undefined;
+    });
+    return fetching;
+  }
+}
