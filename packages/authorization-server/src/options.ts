@@ -30,6 +30,13 @@ export const authorizationServerOptionsSchema = z
     /** Defaults to `http://localhost:<port>`. */
     issuer: issuerSchema.optional(),
     dataDir: z.string().min(1),
+    /** PostgreSQL instead of SQLite, for several AS instances sharing one database. */
+    database: z
+      .object({
+        url: z.string().refine((value) => /^postgres(?:ql)?:\/\//.test(value), 'a postgres:// URL'),
+        schema: z.string().min(1).max(63).optional(),
+      })
+      .optional(),
     resources: resourceRegistrySchema.default(() => resourceRegistrySchema.parse(demoResourceRegistry())),
     /** Trust `X-Forwarded-*` from a reverse proxy (client IPs for rate limits, https). */
     trustProxy: z.boolean().default(false),

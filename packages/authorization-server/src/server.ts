@@ -33,6 +33,7 @@ import {
 } from './provider/dev-introspection-client.ts';
 import { ResourceRegistry } from './resources/resource-registry.ts';
 import { createOidcAdapterFactory } from './storage/oidc-adapter.ts';
+import { openPostgresBackend } from './storage/postgres/postgres-backend.ts';
 import { startExpiredPurge } from './storage/purge-expired.ts';
 import { openSqliteBackend } from './storage/sqlite-backend.ts';
 import type { StorageBackend } from './storage/storage-backend.ts';
@@ -67,7 +68,17 @@ export const dataDirFiles = {
   devIntrospection: DEV_INTROSPECTION_FILE,
 } as const;
 
-export async function openStorage(dataDir: string): Promise<StorageBackend> {
+/** SQLite in the data folder by default; PostgreSQL when a database URL is given. */
+export async function openStorage(
+  dataDir: string,
+  database?: { url: string; schema?: string | undefined },
+): Promise<StorageBackend> {
+  if (database) {
+    return openPostgresBackend({
+      connectionString: database.url,
+      ...(database.schema ? { schema: database.schema } : {}),
+    });
+  }
   await ensurePrivateDirectory(dataDir);
   return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
 }
@@ -87,7 +98,7 @@ export async function createAuthorizationServerApp(
 ): Promise<AuthorizationServerApp> {
   const options: AuthorizationServerOptions = authorizationServerOptionsSchema.parse(input);
   const logger = overrides.logger ?? createLogger({ level: options.logLevel });
-  const backend = overrides.backend ?? (await openStorage(options.dataDir));
+  const backend = overrides.backend ?? (await openStorage(options.dataDir, options.database));
   try {
     const app = await assemble(options, overrides, backend, input.issuer, logger);
     return {
@@ -109,7 +120,7 @@ export async function startAuthorizationServer(
 ): Promise<RunningAuthorizationServer> {
   const options: AuthorizationServerOptions = authorizationServerOptionsSchema.parse(input);
   const logger = overrides.logger ?? createLogger({ level: options.logLevel });
-  const backend = overrides.backend ?? (await openStorage(options.dataDir));
+  const backend = overrides.backend ?? (await openStorage(options.dataDir, options.database));
   // The port is bound before the provider exists (its issuer may name the port), so requests
   // arriving in between get 503 with Retry-After instead of waiting forever.
   const httpServer = createServer((_req, res) => {
@@ -153,9 +164,8 @@ async function assemble(
   logger: Logger,
 ): Promise<AuthorizationServerApp> {
   const issuerIsLoopback = isLoopbackHostname(new URL(issuer).hostname);
-  const secrets = await fileSecretsStore(join(options.dataDir, dataDirFiles.secrets)).loadOrCreate(
-    generateServerSecrets,
-  );
+  const secretsStore = backend.secrets ?? fileSecretsStore(join(options.dataDir, dataDirFiles.secrets));
+  const secrets = await secretsStore.loadOrCreate(generateServerSecrets);
   const accounts = new AccountService(backend.accounts);
   const demoAccount = await ensureDemoAccount(
     accounts,

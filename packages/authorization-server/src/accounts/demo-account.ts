@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { writePrivateFile } from '../data-dir/private-files.ts';
-import type { AccountStore } from '../storage/storage-backend.ts';
+import { type AccountStore, DuplicateAccountError } from '../storage/storage-backend.ts';
 import { type AccountService, generateDemoPassword } from './account-service.ts';
 import { verifyPassword } from './password-hash.ts';
 
@@ -26,7 +26,13 @@ export async function ensureDemoAccount(
 ): Promise<DemoAccount | undefined> {
   if ((await accounts.count()) === 0) {
     const password = generateDemoPassword();
-    await accounts.create(DEMO_USERNAME, password);
+    try {
+      await accounts.create(DEMO_USERNAME, password);
+    } catch (error) {
+      // Several instances on one fresh database: another one created it first.
+      if (error instanceof DuplicateAccountError) return undefined;
+      throw error;
+    }
     await writePrivateFile(credentialsFile, `${JSON.stringify({ username: DEMO_USERNAME, password })}\n`);
     return { username: DEMO_USERNAME, password, created: true };
   }

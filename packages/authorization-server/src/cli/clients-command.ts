@@ -16,9 +16,10 @@ import {
 } from '../resources/resource-registry.ts';
 import { dataDirFiles, openStorage } from '../server.ts';
 import { createOidcAdapterFactory } from '../storage/oidc-adapter.ts';
+import { databaseFrom } from './parse-serve-args.ts';
 import { UsageError } from './usage-error.ts';
 
-export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR]
+export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR | --database-url URL]
 
   add --name NAME [options]   pre-register a client; prints its id and secret once
       --resource-server       it may introspect tokens (RFC 7662): a resource server
@@ -50,7 +51,7 @@ export async function runClientsCommand(
     throw new UsageError(`--auth-method must be one of ${AUTH_METHODS.join(', ')}`);
   }
   const dataDir = values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env);
-  const backend = await openStorage(dataDir);
+  const backend = await openStorage(dataDir, databaseFrom(values, env).database);
   try {
     const adapter = createOidcAdapterFactory(backend.artifacts);
     if (action === 'remove') {
@@ -61,9 +62,9 @@ export async function runClientsCommand(
     }
     if (action !== 'add') throw new UsageError(`unknown clients action "${action}"; use add or remove`);
     if (!values.name) throw new UsageError('clients add needs --name');
-    const secrets = await fileSecretsStore(join(dataDir, dataDirFiles.secrets)).loadOrCreate(
-      generateServerSecrets,
-    );
+    const secrets = await (
+      backend.secrets ?? fileSecretsStore(join(dataDir, dataDirFiles.secrets))
+    ).loadOrCreate(generateServerSecrets);
     // A provider that never listens: used only for oidc-provider's client metadata validation.
     const provider = createProvider({
       issuer: 'http://localhost',
@@ -113,6 +114,8 @@ function parseClientsArgs(argv: string[]) {
         'redirect-uri': { type: 'string', multiple: true },
         'client-id': { type: 'string' },
         'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'database-schema': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,

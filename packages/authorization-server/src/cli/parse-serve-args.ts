@@ -9,6 +9,8 @@ const SERVE_FLAGS = {
   host: { type: 'string' },
   issuer: { type: 'string' },
   'data-dir': { type: 'string' },
+  'database-url': { type: 'string' },
+  'database-schema': { type: 'string' },
   config: { type: 'string' },
   resource: { type: 'string', multiple: true },
   'resource-scopes': { type: 'string' },
@@ -37,6 +39,7 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
       dataDir: values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env),
+      ...databaseFrom(values, env),
       ...resourcesFrom(values),
       trustProxy: values['trust-proxy'] === true,
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
@@ -70,6 +73,17 @@ function resourcesFrom(values: {
   }));
   const resources = [...(fromFile as unknown[]), ...fromFlags];
   return resources.length > 0 || values.config !== undefined ? { resources: resources as never } : {};
+}
+
+/** PostgreSQL from `--database-url` or `DATABASE_URL` (prefer the variable: flags show in `ps`). */
+export function databaseFrom(
+  values: { 'database-url'?: string | undefined; 'database-schema'?: string | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<AuthorizationServerOptionsInput, 'database'> {
+  const url = values['database-url'] ?? env.DATABASE_URL;
+  if (!url) return {};
+  const schema = values['database-schema'] ?? env.MCP_AUTH_AS_DATABASE_SCHEMA;
+  return { database: { url, ...(schema ? { schema } : {}) } };
 }
 
 function parseOrUsageError(argv: string[]) {

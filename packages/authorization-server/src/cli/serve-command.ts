@@ -17,6 +17,8 @@ Options:
   --issuer URL        public issuer URL (default http://localhost:<port>); https unless loopback
   --data-dir DIR      database, keys and development credentials
                       (default $XDG_DATA_HOME/mcp-auth/authorization-server; env MCP_AUTH_AS_DATA_DIR)
+  --database-url URL  PostgreSQL instead of SQLite, for several instances (env DATABASE_URL)
+  --database-schema S its schema (default public; env MCP_AUTH_AS_DATABASE_SCHEMA)
   --config FILE       JSON file with the protected resource registry: { "resources": [...] }
   --resource URI      register a protected resource (repeatable; adds to --config)
   --resource-scopes S its scopes, space-separated (default "user")

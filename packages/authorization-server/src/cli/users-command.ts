@@ -3,10 +3,11 @@ import { AccountService } from '../accounts/account-service.ts';
 import { defaultDataDir } from '../data-dir/default-data-dir.ts';
 import { openStorage } from '../server.ts';
 import { DuplicateAccountError } from '../storage/storage-backend.ts';
+import { databaseFrom } from './parse-serve-args.ts';
 import { readNewPassword } from './read-password.ts';
 import { UsageError } from './usage-error.ts';
 
-export const USERS_USAGE = `Usage: mcp-auth-as users <add|passwd|remove|list> [username] [--data-dir DIR]
+export const USERS_USAGE = `Usage: mcp-auth-as users <add|passwd|remove|list> [username] [--data-dir DIR | --database-url URL]
 
   add <username>      create an account; the password is read from standard input
                       (first line) or asked for twice on a terminal
@@ -34,7 +35,10 @@ export async function runUsersCommand(
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (action !== 'list' && !username) throw new UsageError(`users ${action} needs a username`);
-  const backend = await openStorage(values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env));
+  const backend = await openStorage(
+    values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env),
+    databaseFrom(values, env).database,
+  );
   const accounts = new AccountService(backend.accounts);
   try {
     switch (action) {
@@ -86,7 +90,12 @@ export async function runUsersCommand(
 function parseUsersArgs(argv: string[]) {
   return parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'database-schema': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: true,
   });

@@ -1,3 +1,5 @@
+import type { SecretsStore } from '../keys/server-secrets.ts';
+
 /**
  * The narrow storage interface every backend (SQLite now, PostgreSQL later) implements.
  *
@@ -84,5 +86,10 @@ export class DuplicateAccountError extends Error {
 export interface StorageBackend {
   readonly artifacts: ArtifactStore;
   readonly accounts: AccountStore;
+  /**
+   * Where the signing and cookie keys live, when the backend keeps them (PostgreSQL: every
+   * instance must sign with the same keys). Without one, they are a file in the data folder.
+   */
+  readonly secrets?: SecretsStore;
   close(): Promise<void>;
 }

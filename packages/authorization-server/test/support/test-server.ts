@@ -26,7 +26,10 @@ export async function startTestServer(
     { logger: silentLogger, ...overrides },
   );
   if (!(await server.accounts.list()).some((account) => account.username === TEST_USER.username)) {
-    await server.accounts.create(TEST_USER.username, TEST_USER.password);
+    // Instances sharing one database may race to create it; one of them winning is enough.
+    await server.accounts.create(TEST_USER.username, TEST_USER.password).catch((error: Error) => {
+      if (error.name !== 'DuplicateAccountError') throw error;
+    });
   }
   return {
     ...server,
