@@ -12,7 +12,7 @@ import {
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
 import { ensurePrivateDirectory } from './data-dir/private-files.ts';
-import { memoryRateLimiter } from './http/rate-limiter.ts';
+import { memoryRateLimiter, type RateLimit } from './http/rate-limiter.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
@@ -212,9 +212,12 @@ async function assemble(
     logger,
   });
   const clientIp = clientIpResolver(options.trustProxy);
+  // Shared by every instance when the backend can (PostgreSQL), else per process.
+  const limiter = (name: string, limit: RateLimit) =>
+    backend.rateLimiter?.(name, limit) ?? memoryRateLimiter(limit);
   const handler = createRequestHandler({
     provider,
-    registrationLimiter: memoryRateLimiter({
+    registrationLimiter: limiter('registration', {
       points: options.rateLimits.registrationPerMinute,
       windowSeconds: 60,
     }),
@@ -226,7 +229,7 @@ async function assemble(
       registry,
       csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', new URL(issuer).origin),
       consentMemory,
-      signInLimiter: memoryRateLimiter({
+      signInLimiter: limiter('failed-sign-in', {
         points: options.rateLimits.failedSignInsPerMinute,
         windowSeconds: 60,
       }),

@@ -1,3 +1,4 @@
+import type { RateLimit, RateLimiter } from '../http/rate-limiter.ts';
 import type { SecretsStore } from '../keys/server-secrets.ts';
 
 /**
@@ -91,5 +92,10 @@ export interface StorageBackend {
    * instance must sign with the same keys). Without one, they are a file in the data folder.
    */
   readonly secrets?: SecretsStore;
+  /**
+   * A rate limiter every instance on this backend shares (DCR, sign-in throttling). Without one,
+   * each process limits on its own.
+   */
+  rateLimiter?(name: string, limit: RateLimit): RateLimiter;
   close(): Promise<void>;
 }

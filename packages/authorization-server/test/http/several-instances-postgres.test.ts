@@ -63,3 +63,48 @@ describe('several AS instances on one PostgreSQL database', () => {
     assert.equal(reuse.status, 400);
   });
 });
+
+describe('rate limits shared through PostgreSQL', () => {
+  it('two instances count dynamic registrations from one address together', async () => {
+    const schema = `mcp_auth_limits_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const dirs = [
+      await mkdtemp(join(tmpdir(), 'mcp-auth-limit-')),
+      await mkdtemp(join(tmpdir(), 'mcp-auth-limit-')),
+    ];
+    const options = (dataDir: string) => ({
+      dataDir,
+      database: { url: DATABASE_URL, schema },
+      rateLimits: { registrationPerMinute: 3, failedSignInsPerMinute: 10 },
+    });
+    const [a, b] = await Promise.all([
+      startTestServer(options(dirs[0] ?? '')),
+      startTestServer(options(dirs[1] ?? '')),
+    ]);
+    try {
+      const register = (server: TestAuthorizationServer) =>
+        fetch(`${server.issuer}/reg`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            redirect_uris: ['http://127.0.0.1/cb'],
+            token_endpoint_auth_method: 'none',
+          }),
+        });
+      const statuses = [];
+      for (const server of [a, b, a, b]) statuses.push((await register(server ?? a)).status);
+      assert.deepEqual(
+        statuses,
+        [201, 201, 201, 429],
+        'the fourth registration is refused, whichever instance gets it',
+      );
+    } finally {
+      await a?.dispose();
+      await b?.dispose();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+});

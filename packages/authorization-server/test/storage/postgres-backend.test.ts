@@ -79,7 +79,7 @@ describe('PostgreSQL specifics', () => {
       );
       assert.deepEqual(
         tables.rows.map((row) => row.table_name),
-        ['accounts', 'artifacts', 'schema_migrations', 'server_secrets'],
+        ['accounts', 'artifacts', 'rate_limits', 'schema_migrations', 'server_secrets'],
       );
       // Every instance works on the same tables.
       await backends[0]?.artifacts.upsert({ model: 'M', key: 'k', payload: { v: 1 } });

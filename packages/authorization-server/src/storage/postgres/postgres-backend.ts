@@ -11,6 +11,7 @@ import {
   type UpsertRecord,
 } from '../storage-backend.ts';
 import { qualifier, quoteIdentifier } from './postgres-identifiers.ts';
+import { postgresRateLimiter } from './postgres-rate-limiter.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { postgresSecretsStore } from './postgres-secrets-store.ts';
 
@@ -64,9 +65,10 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   }
   let closed = false;
   return {
-    artifacts: postgresArtifactStore(pool, qualify('artifacts')),
+    artifacts: postgresArtifactStore(pool, qualify('artifacts'), qualify('rate_limits')),
     accounts: postgresAccountStore(pool, qualify('accounts')),
     secrets: postgresSecretsStore(pool, schema),
+    rateLimiter: (name, limit) => postgresRateLimiter(pool, qualify('rate_limits'), name, limit),
     async close() {
       if (closed) return;
       closed = true;
@@ -162,7 +164,7 @@ function toRecord(row: ArtifactRow | undefined): StoredRecord | undefined {
     : { payload: row.payload, consumedAt: toNumber(row.consumed_at) };
 }
 
-function postgresArtifactStore(pool: Pool, artifacts: string): ArtifactStore {
+function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string): ArtifactStore {
   const live = (param: string) => `(expires_at IS NULL OR expires_at > ${param})`;
   const sql = {
     upsert: `INSERT INTO ${artifacts} (model, key, payload, expires_at, consumed_at, grant_id, uid, user_code)
@@ -226,6 +228,8 @@ function postgresArtifactStore(pool: Pool, artifacts: string): ArtifactStore {
       await pool.query(sql.revokeByGrantId, [grantId]);
     },
     async purgeExpired(now = epochSeconds()) {
+      // Rate-limit windows older than a day are as dead as expired artifacts (not counted).
+      await pool.query(`DELETE FROM ${rateLimits} WHERE window_start < $1`, [(now - 86_400) * 1000]);
       return (await pool.query(sql.purgeExpired, [now])).rowCount ?? 0;
     },
   };

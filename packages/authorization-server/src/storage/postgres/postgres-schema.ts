@@ -47,4 +47,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   REVOKE ALL ON server_secrets FROM PUBLIC;
   `,
+  // 3: rate limits shared by every instance (one fixed window per key).
+  `
+  CREATE TABLE rate_limits (
+    key          text   PRIMARY KEY,
+    window_start bigint NOT NULL,
+    used         integer NOT NULL
+  );
+  CREATE INDEX rate_limits_window_start ON rate_limits (window_start);
+  `,
 ];

@@ -1,0 +1,49 @@
+import type { Pool } from 'pg';
+import type { RateLimit, RateLimitDecision, RateLimiter } from '../../http/rate-limiter.ts';
+
+/**
+ * A fixed-window rate limiter in PostgreSQL, so several AS instances enforce one limit
+ * together. One atomic UPSERT counts an event: it starts a new window or adds to the current
+ * one. Keys are namespaced by the limiter's name; rows of past windows are purged with the
+ * expired artifacts.
+ */
+export function postgresRateLimiter(
+  pool: Pool,
+  table: string,
+  name: string,
+  limit: RateLimit,
+  now: () => number = Date.now,
+): RateLimiter {
+  const windowMs = limit.windowSeconds * 1000;
+  const decide = (used: number, windowStart: number, at: number, extra: number): RateLimitDecision => {
+    const allowed = used + extra <= limit.points;
+    return {
+      allowed,
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000)),
+    };
+  };
+  return {
+    async consume(key) {
+      const at = now();
+      const windowStart = Math.floor(at / windowMs) * windowMs;
+      const { rows } = await pool.query<{ used: number }>(
+        `INSERT INTO ${table} (key, window_start, used) VALUES ($1, $2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           used = CASE WHEN ${table}.window_start = EXCLUDED.window_start THEN ${table}.used + 1 ELSE 1 END,
+           window_start = EXCLUDED.window_start
+         RETURNING used`,
+        [`${name}:${key}`, windowStart],
+      );
+      return decide(rows[0]?.used ?? 1, windowStart, at, 0);
+    },
+    async check(key) {
+      const at = now();
+      const windowStart = Math.floor(at / windowMs) * windowMs;
+      const { rows } = await pool.query<{ used: number }>(
+        `SELECT used FROM ${table} WHERE key = $1 AND window_start = $2`,
+        [`${name}:${key}`, windowStart],
+      );
+      return decide(rows[0]?.used ?? 0, windowStart, at, 1);
+    },
+  };
+}
