@@ -1,8 +1,8 @@
-import { isLoopbackHostname } from '@mcp-auth/shared';
+import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
 import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
 
-export { isLoopbackHostname };
+export { describeOptionErrors, isLoopbackHostname };
 
 const issuerSchema = z.string().superRefine((value, ctx) => {
   const url = URL.parse(value);
@@ -75,10 +75,3 @@ export const authorizationServerOptionsSchema = z
 
 export type AuthorizationServerOptionsInput = z.input<typeof authorizationServerOptionsSchema>;
 export type AuthorizationServerOptions = z.output<typeof authorizationServerOptionsSchema>;
-
-/** Formats zod issues as one line per problem, naming the option. */
-export function describeOptionErrors(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
-    .join('\n');
-}

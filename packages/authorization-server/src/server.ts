@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '@mcp-auth/shared';
+import { createLogger, ensurePrivateDirectory, type Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
@@ -11,7 +11,6 @@ import {
   type PreregisteredClientInput,
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
-import { ensurePrivateDirectory } from './data-dir/private-files.ts';
 import { memoryRateLimiter, type RateLimit } from './http/rate-limiter.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';

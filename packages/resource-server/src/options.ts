@@ -1,7 +1,7 @@
-import { isLoopbackHostname } from '@mcp-auth/shared';
+import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
 
-export { isLoopbackHostname };
+export { describeOptionErrors, isLoopbackHostname };
 
 const httpUrl = (what: string) =>
   z.string().refine((value) => {
@@ -54,9 +54,3 @@ export const resourceServerOptionsSchema = z
 
 export type ResourceServerOptionsInput = z.input<typeof resourceServerOptionsSchema>;
 export type ResourceServerOptions = z.output<typeof resourceServerOptionsSchema>;
-
-export function describeOptionErrors(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
-    .join('\n');
-}

@@ -1,2 +1,5 @@
+export { mediaTypeOf, readBoundedBody } from './bounded-body.ts';
 export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.ts';
 export { isLoopbackHostname } from './loopback.ts';
+export { describeOptionErrors } from './option-errors.ts';
+export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { writePrivateFile } from '../data-dir/private-files.ts';
+import { writePrivateFile } from '@mcp-auth/shared';
 import { type AccountStore, DuplicateAccountError } from '../storage/storage-backend.ts';
 import { type AccountService, generateDemoPassword } from './account-service.ts';
 import { verifyPassword } from './password-hash.ts';

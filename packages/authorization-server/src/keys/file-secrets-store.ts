@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from '../data-dir/private-files.ts';
+import { writePrivateFile } from '@mcp-auth/shared';
 import { isServerSecrets, type SecretsStore, type ServerSecrets } from './server-secrets.ts';
 
 /** Keeps the AS's secrets in one owner-only JSON file in the data folder. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from '../data-dir/private-files.ts';
+import { writePrivateFile } from '@mcp-auth/shared';
 
 export const DEV_INTROSPECTION_CLIENT_ID = 'mcp-auth-dev-resource-server';
 export const DEV_INTROSPECTION_FILE = 'dev-introspection-client.json';

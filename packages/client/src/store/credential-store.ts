@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { ensurePrivateDirectory, writePrivateFile } from '@mcp-auth/shared';
 
 /**
  * Where the client keeps what signing in produced, per user (SPEC Client.4, Client.7):
@@ -62,22 +63,8 @@ export class CredentialStore {
   }
 
   async write(path: string, value: unknown): Promise<void> {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await chmod(this.#dir, 0o700).catch(() => {});
-    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temporary, path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    await ensurePrivateDirectory(this.#dir);
+    await writePrivateFile(path, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   async remove(path: string): Promise<void> {
