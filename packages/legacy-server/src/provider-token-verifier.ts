@@ -19,6 +19,7 @@ export function providerTokenVerifier(
       const audience = (accessToken as unknown as { aud?: string | string[] }).aud;
       return {
         subject: accessToken.accountId,
+        username: (accessToken.extra as { username?: string } | undefined)?.username,
         clientId: accessToken.clientId,
         scopes: (accessToken.scope ?? '').split(' ').filter(Boolean),
         audience: audience === undefined ? [] : [audience].flat(),

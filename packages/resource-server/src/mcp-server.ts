@@ -17,6 +17,7 @@ export type StatsSource = () => {
 /** The caller, as the HTTP layer verified it (AuthInfo.extra). */
 export interface CallerIdentity {
   readonly subject: string | undefined;
+  readonly username?: string | undefined;
   readonly audience: readonly string[];
   readonly issuer: string | undefined;
 }
@@ -115,6 +116,7 @@ export function buildMcpServer(stats: StatsSource): McpServer {
       description: 'The caller as this server sees it: subject, client, scopes, audience and token expiry.',
       outputSchema: z.object({
         subject: z.string().nullable(),
+        username: z.string().nullable(),
         clientId: z.string(),
         scopes: z.array(z.string()),
         audience: z.array(z.string()),
@@ -127,6 +129,7 @@ export function buildMcpServer(stats: StatsSource): McpServer {
       if (!caller) return errorResult('no authenticated caller');
       const value = {
         subject: caller.extra?.subject ?? null,
+        username: caller.extra?.username ?? null,
         clientId: caller.clientId,
         scopes: [...caller.scopes],
         audience: [...(caller.extra?.audience ?? [])],
@@ -134,7 +137,7 @@ export function buildMcpServer(stats: StatsSource): McpServer {
       };
       return structuredResult(
         value,
-        `subject ${value.subject ?? '(none)'}, client ${value.clientId}, scopes "${value.scopes.join(' ')}", audience ${value.audience.join(', ')}, expires ${value.expiresAt ?? 'never'}`,
+        `${value.username ? `${value.username} (subject ${value.subject})` : `subject ${value.subject ?? '(none)'}`}, client ${value.clientId}, scopes "${value.scopes.join(' ')}", audience ${value.audience.join(', ')}, expires ${value.expiresAt ?? 'never'}`,
       );
     },
   );

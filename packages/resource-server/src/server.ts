@@ -149,7 +149,12 @@ function toAuthInfo(token: string, verified: VerifiedToken, resourceUrl: string)
     scopes: [...verified.scopes],
     expiresAt: verified.expiresAt,
     resource: new URL(resourceUrl),
-    extra: { subject: verified.subject, audience: verified.audience, issuer: verified.issuer },
+    extra: {
+      subject: verified.subject,
+      username: verified.username,
+      audience: verified.audience,
+      issuer: verified.issuer,
+    },
   };
 }
 

@@ -76,6 +76,13 @@ export function createProvider(deps: ProviderDependencies): Provider {
       };
     },
     loadExistingGrant: loadExistingGrant(deps.consentMemory),
+    // RFC 7662 §2.2 `username`: a human-readable name of the resource owner, in introspection
+    // answers and JWT access tokens, so a resource server can say who is calling.
+    extraTokenClaims: async (_ctx, token) => {
+      const accountId = (token as { accountId?: string }).accountId;
+      const account = accountId ? await deps.accounts.findById(accountId) : undefined;
+      return account ? { username: account.username } : undefined;
+    },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: createInteractionPolicy(),

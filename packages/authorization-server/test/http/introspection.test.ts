@@ -50,6 +50,7 @@ describe('token introspection (RFC 7662)', () => {
     assert.equal(details.active, true);
     assert.equal(details.token_type, 'Bearer');
     assert.equal(typeof details.sub, 'string');
+    assert.equal(details.username, 'alice', 'RFC 7662 §2.2 username');
     assert.ok(Number(details.exp) > Date.now() / 1000);
   });
 

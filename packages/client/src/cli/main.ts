@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { logout } from '../commands/logout.ts';
 import { type Output, runToolCommand } from '../commands/run-command.ts';
-import { describeSignIn, statusLines } from '../commands/status.ts';
+import { describeSignIn, statusLines, whoAmI } from '../commands/status.ts';
 import { AuthFailure, EXIT, UsageError } from '../connection/errors.ts';
 import { McpConnection } from '../connection/mcp-connection.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
@@ -55,8 +55,10 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const status = await describeSignIn(provider, options.url);
-    if (options.json) output.line(JSON.stringify(status));
-    else for (const line of statusLines(status)) output.line(line);
+    const identity = status.signedIn ? await whoAmI(options, store, say) : undefined;
+    if (options.json)
+      output.line(JSON.stringify({ ...status, ...(identity ? { signedInAs: identity } : {}) }));
+    else for (const line of statusLines(status, identity)) output.line(line);
     return status.signedIn ? EXIT.ok : EXIT.auth;
   }
 

@@ -117,8 +117,10 @@ describe('mcp-auth-client end to end', () => {
       signedIn: boolean;
       authorizationServer: string;
       scope: string;
+      signedInAs?: string;
     };
     assert.equal(status.signedIn, true);
+    assert.equal(status.signedInAs, USER.username, 'as whom: the server says, through whoami');
     assert.equal(status.authorizationServer, stack.issuer);
     assert.match(status.scope, /admin/);
   });

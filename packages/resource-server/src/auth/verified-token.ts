@@ -1,6 +1,8 @@
 /** What a verifier learned about an access token; the one shape both verifiers produce. */
 export interface VerifiedToken {
   readonly subject: string | undefined;
+  /** RFC 7662 §2.2 `username`, when the AS gives one. */
+  readonly username?: string | undefined;
   readonly clientId: string | undefined;
   readonly scopes: readonly string[];
   /** The `aud` claim, always as a list. */

@@ -40,8 +40,14 @@ for (const tokenFormat of ['opaque', 'jwt'] as const) {
           assert.equal((weather.structuredContent as { simulated: boolean }).simulated, true);
 
           const me = await client.callTool({ name: 'whoami', arguments: {} });
-          const identity = me.structuredContent as { subject: string; scopes: string[]; audience: string[] };
+          const identity = me.structuredContent as {
+            subject: string;
+            username: string;
+            scopes: string[];
+            audience: string[];
+          };
           assert.ok(identity.subject);
+          assert.equal(identity.username, 'alice', 'RFC 7662 username / JWT username claim');
           assert.deepEqual(identity.scopes.sort(), ['admin', 'user']);
           assert.deepEqual(identity.audience, [stack.resourceUrl]);
           assert.doesNotMatch(
