@@ -97,7 +97,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     if (!Number.isFinite(expiresAt)) throw new InvalidTokenError('the access token has no expiry');
     return {
       subject: typeof body.sub === 'string' ? body.sub : undefined,
-      username: typeof body.username === 'string' ? body.username : undefined,
+      ...(typeof body.username === 'string' ? { username: body.username } : {}),
       clientId: typeof body.client_id === 'string' ? body.client_id : undefined,
       scopes: spaceList(body.scope),
       audience: audienceList(body.aud),

@@ -31,7 +31,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         });
         return {
           subject: payload.sub,
-          username: typeof payload.username === 'string' ? payload.username : undefined,
+          ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
           clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
           scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
           audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
