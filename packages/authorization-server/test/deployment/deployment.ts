@@ -36,7 +36,10 @@ export interface Deployment {
   readonly schema: string;
   readonly authorizationServers: readonly Instance[];
   readonly resourceServers: readonly Instance[];
+  /** The nginx running now. */
   readonly nginx: RunningNginx;
+  /** Replaces nginx by one balancing the RS instances differently (same port and routing). */
+  restartNginx(rsBalancing?: string): Promise<void>;
   /** The resource server's introspection credentials (`clients add --resource-server`). */
   readonly rsCredentials: { readonly clientId: string; readonly clientSecret: string };
   /** The shared database, for checks on what is stored. */
@@ -149,12 +152,13 @@ export async function startDeployment(cleanup: Array<() => Promise<void>>): Prom
   cleanup.push(() => stopAll(authorizationServers));
   await Promise.all(authorizationServers.map((as) => as.process.waitFor(/authorization server started/)));
 
-  const nginx = await startNginx({
+  const layout = {
     port: lbPort,
     authorizationServers: authorizationServers.map((as) => as.address),
     resourceServers: [`127.0.0.1:${rs1}`, `127.0.0.1:${rs2}`],
-    prefix: join(dir, 'nginx'),
-  });
+  };
+  let generation = 0;
+  let nginx = await startNginx({ ...layout, prefix: join(dir, `nginx-${generation}`) });
   cleanup.push(() => nginx.stop());
 
   // The resource servers find the AS through the load balancer (RFC 8414 metadata, introspection).
@@ -194,7 +198,18 @@ export async function startDeployment(cleanup: Array<() => Promise<void>>): Prom
     schema,
     authorizationServers,
     resourceServers,
-    nginx,
+    get nginx() {
+      return nginx;
+    },
+    async restartNginx(rsBalancing) {
+      await nginx.stop();
+      generation++;
+      nginx = await startNginx({
+        ...layout,
+        prefix: join(dir, `nginx-${generation}`),
+        ...(rsBalancing ? { rsBalancing } : {}),
+      });
+    },
     rsCredentials: { clientId, clientSecret },
     db,
     instanceAt: (address) => processes.find((instance) => instance.address === address),
