@@ -216,6 +216,7 @@ async function assemble(
     backend.rateLimiter?.(name, limit) ?? memoryRateLimiter(limit);
   const handler = createRequestHandler({
     provider,
+    issuerHost: new URL(issuer).host,
     registrationLimiter: limiter('registration', {
       points: options.rateLimits.registrationPerMinute,
       windowSeconds: 60,

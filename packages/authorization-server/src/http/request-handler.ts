@@ -16,6 +16,8 @@ export interface RequestHandlerDependencies {
   readonly registrationLimiter: RateLimiter;
   readonly logger: Logger;
   readonly clientIp: (req: IncomingMessage) => string;
+  /** The issuer's host: every URL the AS builds must use it, whatever the request says. */
+  readonly issuerHost: string;
 }
 
 const STYLESHEET_PATH = '/interaction-assets/styles.css';
@@ -48,6 +50,11 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
           });
         }
       }
+      // oidc-provider builds endpoint URLs from the request's Host (or X-Forwarded-Host behind a
+      // trusted proxy). Those are client-controlled: pin them to the configured issuer, so no
+      // request can make the metadata or a redirect point elsewhere (RFC 8414 §3.3 spirit).
+      req.headers.host = deps.issuerHost;
+      delete req.headers['x-forwarded-host'];
       await providerCallback(req, res);
     } catch (error) {
       respondWithError(deps.logger, req, res, pathname, error);

@@ -92,8 +92,11 @@ export async function startDeployment(cleanup: Array<() => Promise<void>>): Prom
   const schema = `mcp_auth_lb_${process.pid}_${randomBytes(4).toString('hex')}`;
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   cleanup.push(async () => {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await db.end();
+    try {
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await db.end();
+    }
   });
 
   const [lbPort, as1, as2, rs1, rs2] = (await distinctFreePorts(5)) as [

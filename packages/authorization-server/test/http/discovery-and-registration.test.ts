@@ -134,3 +134,30 @@ describe('self-registered scope', () => {
     }
   });
 });
+
+describe('endpoint URLs come from the issuer, never from the request', () => {
+  it('a forged Host or X-Forwarded-Host does not change the metadata', async () => {
+    const server = await startTestServer({ trustProxy: true });
+    try {
+      const { request } = await import('node:http');
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(
+          `${server.url}/.well-known/oauth-authorization-server`,
+          { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve(text));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      const metadata = JSON.parse(body) as { token_endpoint: string; issuer: string };
+      assert.equal(metadata.issuer, server.issuer);
+      assert.equal(new URL(metadata.token_endpoint).host, new URL(server.issuer).host);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
