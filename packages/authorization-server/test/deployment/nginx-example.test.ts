@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { request } from 'node:https';
 import { type AddressInfo, connect } from 'node:net';
@@ -8,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createSelfSignedCertificate } from '../support/self-signed-certificate.ts';
 import { freePort, runCleanup } from './deployment.ts';
 import { httpBasics, mainContext, type RunningNginx, runNginx } from './nginx.ts';
 
@@ -52,33 +52,13 @@ async function startStub(name: string) {
   };
 }
 
-function selfSignedCertificate(dir: string): { key: string; cert: string } {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${PUBLIC_NAME}`,
-      '-addext',
-      `subjectAltName=DNS:${PUBLIC_NAME}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key, cert };
+/** The certificate nginx serves for the public name, as files (nginx reads paths). */
+async function selfSignedCertificate(dir: string): Promise<{ key: string; cert: string }> {
+  const pem = createSelfSignedCertificate(PUBLIC_NAME);
+  const files = { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem') };
+  await writeFile(files.key, pem.key, { mode: 0o600 });
+  await writeFile(files.cert, pem.cert);
+  return files;
 }
 
 /** Replaces `from` by `to`, insisting that `from` is there exactly `times` times. */
@@ -106,7 +86,7 @@ describe('deploy/nginx/mcp-auth.conf', { timeout: 60_000 }, () => {
   const start = async (generation: string, edit: (example: string) => string = (text) => text) => {
     await nginx?.stop();
     let example = await readFile(EXAMPLE, 'utf8');
-    const certificate = selfSignedCertificate(dir);
+    const certificate = await selfSignedCertificate(dir);
     for (const [from, stub] of [
       ['10.0.0.11:9000', stubs.as1],
       ['10.0.0.12:9000', stubs.as2],

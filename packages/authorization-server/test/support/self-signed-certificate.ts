@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A throwaway P-256 certificate for localhost and 127.0.0.1, made with the openssl CLI. */
-export function createSelfSignedCertificate(): { key: string; cert: string } {
+/**
+ * A throwaway P-256 certificate made with the openssl CLI: for localhost and 127.0.0.1, or for
+ * the one `dnsName` given.
+ */
+export function createSelfSignedCertificate(dnsName?: string): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-auth-cert-'));
   try {
     execFileSync(
@@ -24,9 +27,9 @@ export function createSelfSignedCertificate(): { key: string; cert: string } {
         '-days',
         '1',
         '-subj',
-        '/CN=localhost',
+        `/CN=${dnsName ?? 'localhost'}`,
         '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        dnsName ? `subjectAltName=DNS:${dnsName}` : 'subjectAltName=DNS:localhost,IP:127.0.0.1',
       ],
       { stdio: 'ignore' },
     );
