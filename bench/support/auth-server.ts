@@ -1,0 +1,160 @@
+/**
+ * The Authorization Server for a benchmark: the real `mcp-auth-as` (dist build) in this process's
+ * main thread, on 127.0.0.1, in a temporary data folder (SQLite) or a fresh PostgreSQL schema,
+ * with one account and tokens minted through the real sign-in pages (headless).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
+import pg from 'pg';
+import { CookieJar } from '../../packages/authorization-server/test/support/cookie-jar.ts';
+import {
+  authorize,
+  basicAuth,
+  redeemCode,
+  registerPublicClient,
+} from '../../packages/authorization-server/test/support/oauth-flow.ts';
+import { freePort } from './children.ts';
+
+export const USER = { username: 'alice', password: 'correct horse battery staple' } as const;
+
+export interface BenchResource {
+  readonly url: string;
+  readonly tokenFormat: 'opaque' | 'jwt';
+}
+
+export interface TokenSet {
+  readonly access_token: string;
+  readonly refresh_token: string;
+}
+
+export interface BenchAuthorizationServer {
+  readonly issuer: string;
+  readonly port: number;
+  readonly host: string;
+  readonly database: 'sqlite' | 'postgresql';
+  readonly devCredentialsFile: string;
+  /** The public client every sign-in here uses (dynamically registered once). */
+  readonly publicClientId: string;
+  /** One authorization code flow; with a jar that already signed in it skips the pages. */
+  signIn(resource: string, jar?: CookieJar): Promise<TokenSet>;
+  /** Registers a confidential client (what `mcp-auth-as clients add` does); returns its Basic header. */
+  registerConfidentialClient(kind: 'client_credentials' | 'resource_server'): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface PostgresTarget {
+  readonly url: string;
+  readonly schema: string;
+}
+
+/** `DATABASE_URL`, else the machine's 127.0.0.1:5432 `test` database, when it answers. */
+export async function findPostgres(): Promise<{ url: string } | { skipped: string }> {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return { url };
+  } catch (error) {
+    return {
+      skipped: `PostgreSQL not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message}`,
+    };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export function freshSchemaName(): string {
+  return `mcp_auth_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function dropSchema(target: PostgresTarget): Promise<void> {
+  const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${target.schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startBenchAuthorizationServer(options: {
+  resources: readonly BenchResource[];
+  postgres?: PostgresTarget;
+}): Promise<BenchAuthorizationServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-'));
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const scopes = [
+    { name: 'user', description: 'Use the tools' },
+    { name: 'admin', description: 'Statistics' },
+  ];
+  const as = await startAuthorizationServer(
+    {
+      port,
+      host: '127.0.0.1',
+      issuer,
+      dataDir,
+      resources: options.resources.map((resource, index) => ({
+        uri: resource.url,
+        name: `Bench resource ${index + 1}`,
+        scopes,
+        tokenFormat: resource.tokenFormat,
+        accessTokenTtlSeconds: 3600,
+      })),
+      ...(options.postgres
+        ? { database: { url: options.postgres.url, schema: options.postgres.schema } }
+        : {}),
+      rateLimits: { registrationPerMinute: 10_000, failedSignInsPerMinute: 10_000 },
+    },
+    { logger: silentLogger },
+  );
+  try {
+    await as.accounts.create(USER.username, USER.password);
+    const publicClient = await registerPublicClient(issuer);
+    return {
+      issuer,
+      port,
+      host: `127.0.0.1:${port}`,
+      database: options.postgres ? 'postgresql' : 'sqlite',
+      devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
+      publicClientId: publicClient.client_id,
+      async signIn(resource, jar) {
+        const outcome = await authorize(issuer, {
+          clientId: publicClient.client_id,
+          scope: 'user',
+          resource,
+          username: USER.username,
+          password: USER.password,
+          ...(jar ? { jar } : {}),
+        });
+        const code = outcome.redirect.searchParams.get('code') ?? '';
+        const response = await redeemCode(issuer, { clientId: publicClient.client_id, code, ...outcome });
+        const body = (await response.json()) as Partial<TokenSet> & { error?: string };
+        if (!body.access_token || !body.refresh_token) throw new Error(`no tokens: ${JSON.stringify(body)}`);
+        return { access_token: body.access_token, refresh_token: body.refresh_token };
+      },
+      async registerConfidentialClient(kind) {
+        const client = await as.registerClient(
+          kind === 'resource_server'
+            ? { name: 'Bench resource server', resourceServer: true }
+            : { name: 'Bench job', grantTypes: ['client_credentials'], scope: 'user' },
+        );
+        return basicAuth(client.client_id, client.client_secret ?? '');
+      },
+      async close() {
+        await as.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await as.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export { CookieJar };
