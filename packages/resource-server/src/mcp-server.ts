@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CalculatorError, evaluateExpression } from './tools/calculator/evaluate-expression.ts';
 import { currentTime, getTimeInput, getTimeOutput } from './tools/get-time.ts';
 import { getWeatherInput, getWeatherOutput, simulatedWeather } from './tools/get-weather.ts';
+import { withMemoizedJsonSchema } from './tools/memoized-json-schema.ts';
 import { errorResult, structuredResult, ToolInputError } from './tools/tool-result.ts';
 import { scopesForTool } from './tools/tool-scopes.ts';
 
@@ -35,34 +36,46 @@ function lacksScopes(authInfo: AuthInfo | undefined, tool: string): string | und
   return missing.length > 0 ? `${tool} needs the scopes ${needed.join(' ')}` : undefined;
 }
 
-const calculatorInput = z.object({
-  expression: z
-    .string()
-    .describe(
-      'Arithmetic such as "2 + 3 * 4", "sqrt(2) ^ 2" or "factorial(5) / pi"; see the tool description',
-    ),
-});
+const calculatorInput = withMemoizedJsonSchema(
+  z.object({
+    expression: z
+      .string()
+      .describe(
+        'Arithmetic such as "2 + 3 * 4", "sqrt(2) ^ 2" or "factorial(5) / pi"; see the tool description',
+      ),
+  }),
+);
 
 // Built once at module scope: the server itself is built per request (2026-07-28 is
 // stateless), and zod schemas built inside it were recompiled on every request
-// (docs/PERFORMANCE.md: +40 to 60 percent throughput once moved here).
-const calculatorOutput = z.object({ expression: z.string(), result: z.number() });
+// (docs/PERFORMANCE.md: +40 to 60 percent throughput once moved here). Their JSON Schema is
+// computed once too (withMemoizedJsonSchema).
+const calculatorOutput = withMemoizedJsonSchema(z.object({ expression: z.string(), result: z.number() }));
 
-const whoamiOutput = z.object({
-  subject: z.string().nullable(),
-  username: z.string().nullable(),
-  clientId: z.string(),
-  scopes: z.array(z.string()),
-  audience: z.array(z.string()),
-  expiresAt: z.string().nullable(),
-});
+const whoamiOutput = withMemoizedJsonSchema(
+  z.object({
+    subject: z.string().nullable(),
+    username: z.string().nullable(),
+    clientId: z.string(),
+    scopes: z.array(z.string()),
+    audience: z.array(z.string()),
+    expiresAt: z.string().nullable(),
+  }),
+);
 
-const serverStatsOutput = z.object({
-  uptimeSeconds: z.number(),
-  requestsServed: z.number(),
-  activeSessions: z.number(),
-  verifierCacheHitRate: z.number().nullable(),
-});
+const serverStatsOutput = withMemoizedJsonSchema(
+  z.object({
+    uptimeSeconds: z.number(),
+    requestsServed: z.number(),
+    activeSessions: z.number(),
+    verifierCacheHitRate: z.number().nullable(),
+  }),
+);
+
+const timeInput = withMemoizedJsonSchema(getTimeInput);
+const timeOutput = withMemoizedJsonSchema(getTimeOutput);
+const weatherInput = withMemoizedJsonSchema(getWeatherInput);
+const weatherOutput = withMemoizedJsonSchema(getWeatherOutput);
 
 /**
  * Builds the MCP server: one fresh instance per request (2026-07-28) or per session (2025-era).
@@ -76,8 +89,8 @@ export function buildMcpServer(stats: StatsSource): McpServer {
     {
       title: 'Current time',
       description: 'The current date and time in an IANA time zone (default UTC), with its UTC offset.',
-      inputSchema: getTimeInput,
-      outputSchema: getTimeOutput,
+      inputSchema: timeInput,
+      outputSchema: timeOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ timezone }) => {
@@ -117,8 +130,8 @@ export function buildMcpServer(stats: StatsSource): McpServer {
     {
       title: 'Weather (simulated)',
       description: 'Simulated current weather for a city: deterministic for a city and hour. Not real data.',
-      inputSchema: getWeatherInput,
-      outputSchema: getWeatherOutput,
+      inputSchema: weatherInput,
+      outputSchema: weatherOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async ({ city, country }) => {

@@ -251,12 +251,18 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
   sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages) : undefined;
 
   /** Authenticates; on failure answers the challenge itself and returns undefined. */
-  async function authenticate(req: IncomingMessage, res: ServerResponse, requiredScopes: readonly string[]) {
+  async function authenticate(
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestUrl: URL,
+    requiredScopes: readonly string[],
+  ) {
     const result = await authenticateRequest(req, {
       verifier,
       resourceUrl,
       acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
       requiredScopes,
+      requestUrl,
     });
     if (result.ok)
       return {
@@ -271,7 +277,8 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.countRequest();
-    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    const requestUrl = new URL(req.url ?? '/', 'http://placeholder');
+    const pathname = requestUrl.pathname;
     if (!guards.hostAllowed(req))
       return sendJson(res, 403, { error: 'forbidden', error_description: 'unknown Host header' });
     if (metadataPaths.has(pathname)) {
@@ -306,13 +313,18 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
           );
         body = parsed.value;
       }
-      const caller = await authenticate(req, res, body === undefined ? BASE_SCOPES : scopesForMessage(body));
+      const caller = await authenticate(
+        req,
+        res,
+        requestUrl,
+        body === undefined ? BASE_SCOPES : scopesForMessage(body),
+      );
       if (!caller) return;
       return streamable.handle(req, res, body, caller);
     }
     if (sse && pathname === ssePath.stream) {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-      const caller = await authenticate(req, res, BASE_SCOPES);
+      const caller = await authenticate(req, res, requestUrl, BASE_SCOPES);
       if (!caller) return;
       return sse.open(res, caller);
     }
@@ -322,7 +334,7 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
       const parsed = await readJsonBody(req);
       if (!parsed.ok)
         return sendJsonRpcError(res, parsed.status, parsed.status === 400 ? -32700 : -32600, parsed.message);
-      const caller = await authenticate(req, res, scopesForMessage(parsed.value));
+      const caller = await authenticate(req, res, requestUrl, scopesForMessage(parsed.value));
       if (!caller) return;
       return sse.post(req, res, parsed.value, caller);
     }

@@ -19,11 +19,29 @@ export function sameResource(a: string, b: string): boolean {
   return strip(left) === strip(right);
 }
 
+/**
+ * Every `Authorization` header line as sent. Node keeps only the first of repeated lines in
+ * `req.headers`, and RFC 6750 §2 allows one method per request, so repeats must be seen to be
+ * refused; the raw list is scanned rather than `headersDistinct`, which builds arrays for every
+ * header of every request.
+ */
+function authorizationHeaders(req: IncomingMessage): string[] {
+  const found: string[] = [];
+  const raw = req.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index];
+    if (name?.length === 13 && name.toLowerCase() === 'authorization') found.push(raw[index + 1] ?? '');
+  }
+  return found;
+}
+
 export interface AuthenticateOptions {
   readonly verifier: TokenVerifier;
   readonly resourceUrl: string;
   readonly acceptAnyAudience: boolean;
   readonly requiredScopes: readonly string[];
+  /** The request URL when the caller has parsed it already (it is parsed once per request). */
+  readonly requestUrl?: URL;
 }
 
 /**
@@ -36,7 +54,7 @@ export async function authenticateRequest(
   options: AuthenticateOptions,
 ): Promise<AuthenticationResult> {
   const scopes = options.requiredScopes;
-  const url = new URL(req.url ?? '/', 'http://placeholder');
+  const url = options.requestUrl ?? new URL(req.url ?? '/', 'http://placeholder');
   if (url.searchParams.has('access_token')) {
     // OAuth 2.1 §5.2.1 / MCP: tokens in the query string are refused, not ignored.
     return {
@@ -49,8 +67,8 @@ export async function authenticateRequest(
       },
     };
   }
-  const header = req.headersDistinct.authorization;
-  if (!header || header.length === 0) {
+  const header = authorizationHeaders(req);
+  if (header.length === 0) {
     return { ok: false, challenge: { status: 401, scopes } };
   }
   const match = header.length === 1 ? BEARER.exec(header[0] ?? '') : null;

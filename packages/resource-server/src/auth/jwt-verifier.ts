@@ -1,11 +1,24 @@
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { InvalidTokenError, type TokenVerifier, VerifierUnavailableError } from './verified-token.ts';
+import { LruCache } from './lru-cache.ts';
+import {
+  InvalidTokenError,
+  type TokenVerifier,
+  type VerifiedToken,
+  VerifierUnavailableError,
+} from './verified-token.ts';
+
+/** As long as a fetched JWKS is trusted (`cacheMaxAge` below): a removed key stops working within it. */
+const VERIFIED_TOKEN_MAX_AGE_MS = 10 * 60_000;
 
 export interface JwtVerifierOptions {
   readonly issuer: string;
   readonly jwksUri: string;
   /** For tests: a key source other than the remote JWKS. */
   readonly keys?: JWTVerifyGetKey;
+  /** Verified tokens remembered (by hash); default 10,000. */
+  readonly cacheSize?: number;
+  readonly now?: () => number;
 }
 
 /**
@@ -13,48 +26,75 @@ export interface JwtVerifierOptions {
  * `at+jwt` (§4: so an ID token cannot pass as an access token), `iss`, `exp` and `nbf`. The
  * audience and scopes are checked by the caller, as for introspection. The JWKS is fetched on
  * demand and refetched when an unknown `kid` appears (key rotation), with a cooldown.
+ *
+ * A client sends the same token with every request until it expires, and checking its
+ * signature was an eighth of the server's CPU (docs/PERFORMANCE.md), so a verified token is
+ * remembered, keyed by its SHA-256 (never the token itself), until its `exp` and no longer than
+ * the key set is trusted. Failures are not remembered.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const keys =
     options.keys ??
-    createRemoteJWKSet(new URL(options.jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    createRemoteJWKSet(new URL(options.jwksUri), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: VERIFIED_TOKEN_MAX_AGE_MS,
+    });
+  const now = options.now ?? Date.now;
+  const cache = new LruCache<VerifiedToken>(options.cacheSize ?? 10_000, now);
+  let hits = 0;
+  let misses = 0;
+
+  async function verifySignedToken(token: string): Promise<VerifiedToken> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        typ: 'at+jwt',
+        algorithms: ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'],
+        clockTolerance: 5,
+        requiredClaims: ['exp', 'aud'],
+      });
+      return {
+        subject: payload.sub,
+        ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
+        clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
+          (entry): entry is string => typeof entry === 'string',
+        ),
+        expiresAt: Number(payload.exp),
+        issuer: payload.iss,
+      };
+    } catch (error) {
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
+        throw new VerifierUnavailableError('the authorization server keys could not be fetched', {
+          cause: error,
+        });
+      }
+      if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the access token has expired');
+      if (error instanceof errors.JOSEError) throw new InvalidTokenError('the access token is not valid');
+      if (error instanceof TypeError && /fetch/i.test(error.message)) {
+        throw new VerifierUnavailableError('the authorization server keys could not be fetched', {
+          cause: error,
+        });
+      }
+      throw new InvalidTokenError('the access token is not valid');
+    }
+  }
+
   return {
     kind: 'jwt',
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          typ: 'at+jwt',
-          algorithms: ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'],
-          clockTolerance: 5,
-          requiredClaims: ['exp', 'aud'],
-        });
-        return {
-          subject: payload.sub,
-          ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
-          clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
-          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-          audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
-            (entry): entry is string => typeof entry === 'string',
-          ),
-          expiresAt: Number(payload.exp),
-          issuer: payload.iss,
-        };
-      } catch (error) {
-        if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-          throw new VerifierUnavailableError('the authorization server keys could not be fetched', {
-            cause: error,
-          });
-        }
-        if (error instanceof errors.JWTExpired) throw new InvalidTokenError('the access token has expired');
-        if (error instanceof errors.JOSEError) throw new InvalidTokenError('the access token is not valid');
-        if (error instanceof TypeError && /fetch/i.test(error.message)) {
-          throw new VerifierUnavailableError('the authorization server keys could not be fetched', {
-            cause: error,
-          });
-        }
-        throw new InvalidTokenError('the access token is not valid');
+      const key = createHash('sha256').update(token).digest('base64url');
+      const cached = cache.get(key);
+      if (cached) {
+        hits += 1;
+        return cached;
       }
+      misses += 1;
+      const verified = await verifySignedToken(token);
+      cache.set(key, verified, Math.min(verified.expiresAt * 1000, now() + VERIFIED_TOKEN_MAX_AGE_MS));
+      return verified;
     },
+    cacheStats: () => ({ hits, misses }),
   };
 }

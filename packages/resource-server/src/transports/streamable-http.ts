@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import {
   type AuthInfo,
   createMcpHandler,
@@ -9,6 +9,7 @@ import {
   type McpServer,
 } from '@modelcontextprotocol/server';
 import { SessionRegistry } from './session-registry.ts';
+import { openWebExchange } from './web-exchange.ts';
 
 export interface StreamableHttpEndpoint {
   /** POST, GET and DELETE on the MCP endpoint, after authentication. */
@@ -42,7 +43,6 @@ export function createStreamableHttpEndpoint(
   onError: (error: Error) => void,
 ): StreamableHttpEndpoint {
   const modern = createMcpHandler(() => buildServer(), { legacy: 'reject', onerror: onError });
-  const modernNode = toNodeHandler(modern, { onerror: onError });
   const sessions = new SessionRegistry<NodeStreamableHTTPServerTransport>({
     maxSessions: 10_000,
     idleSeconds: 30 * 60,
@@ -81,8 +81,15 @@ export function createStreamableHttpEndpoint(
       const request = req as AuthenticatedRequest;
       request.auth = caller.authInfo;
       if (req.method === 'POST' && !req.headers['mcp-session-id']) {
-        const probe = await toWebRequest(req, body);
-        if (!(await isLegacyRequest(probe, body))) return modernNode(req, res, body);
+        // One web Request serves both the era decision and the 2026-07-28 handler.
+        const exchange = await openWebExchange(req, res, body);
+        if (!(await isLegacyRequest(exchange.request, body))) {
+          const response = await modern.fetch(exchange.request, {
+            authInfo: caller.authInfo,
+            parsedBody: body,
+          });
+          return exchange.respond(response);
+        }
       }
       return handleLegacy(request, res, body, caller.principal);
     },

@@ -41,10 +41,11 @@ function fakeVerifier(answer: VerifiedToken | Error) {
   return { seen, verifier };
 }
 
-function request(authorization: string[] | undefined, url = '/mcp'): IncomingMessage {
-  const headersDistinct: Record<string, string[]> = {};
-  if (authorization) headersDistinct.authorization = authorization;
-  return { url, headersDistinct, headers: {} } as unknown as IncomingMessage;
+/** A request as Node gives it: `rawHeaders` is every header line, names in the case sent. */
+function request(authorization: string[] | undefined, url = '/mcp', name = 'Authorization'): IncomingMessage {
+  const rawHeaders = ['Host', 'localhost:8001', 'Accept', 'application/json'];
+  for (const value of authorization ?? []) rawHeaders.push(name, value);
+  return { url, rawHeaders, headers: {} } as unknown as IncomingMessage;
 }
 
 function run(
@@ -106,6 +107,19 @@ describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', ()
     assert.equal(challenge.status, 400);
     assert.equal(challenge.error, 'invalid_request');
     assert.deepEqual(seen, []);
+  });
+
+  it('two Authorization headers are seen whatever their name case (HTTP field names are case-insensitive, RFC 9110 §5.1)', async () => {
+    const req = request(['Bearer aaa'], '/mcp', 'authorization');
+    (req.rawHeaders as string[]).push('AUTHORIZATION', 'Bearer aaa');
+    const challenge = await challengeOf(run(req).result);
+    assert.equal(challenge.status, 400);
+  });
+
+  it('a header name in any case is read (RFC 9110 §5.1)', async () => {
+    const { result, seen } = run(request(['Bearer good'], '/mcp', 'aUtHoRiZaTiOn'));
+    assert.equal((await result).ok, true);
+    assert.deepEqual(seen, ['good']);
   });
 
   it('an access_token query parameter is refused with 400 (OAuth 2.1 §5.2.1), even with a valid header', async () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier.ts';
 import type { TokenVerifier } from '../../src/auth/verified-token.ts';
 import { InvalidTokenError } from '../../src/auth/verified-token.ts';
@@ -124,5 +131,74 @@ describe('JWT access token verifier (RFC 9068)', () => {
 
   it('refuses input that is not a JWT as an invalid token, not another error', async () => {
     await assert.rejects(verifier.verify('not-a-jwt'), InvalidTokenError);
+  });
+
+  describe('remembering verified tokens', () => {
+    /** A verifier whose key lookups are counted and whose clock the test moves. */
+    async function countingVerifier() {
+      const jwk = { ...(await exportJWK(keyPair.publicKey)), kid: KID, alg: 'ES256', use: 'sig' };
+      const local = createLocalJWKSet({ keys: [jwk] });
+      const clock = { now: Date.now() };
+      const counter = { lookups: 0 };
+      const counted: JWTVerifyGetKey = (...args) => {
+        counter.lookups += 1;
+        return local(...args);
+      };
+      const cached = createJwtVerifier({
+        issuer: ISSUER,
+        jwksUri: 'http://127.0.0.1:1/never-fetched',
+        keys: counted,
+        now: () => clock.now,
+      });
+      return { cached, clock, counter };
+    }
+
+    it('checks the signature of a token once, then answers the same claims from memory', async () => {
+      const { cached, counter } = await countingVerifier();
+      const token = await sign();
+      const first = await cached.verify(token);
+      const second = await cached.verify(token);
+      assert.equal(counter.lookups, 1);
+      assert.deepEqual(second, first);
+      assert.deepEqual(cached.cacheStats?.(), { hits: 1, misses: 1 });
+    });
+
+    it('verifies again once the remembered token reaches its exp', async () => {
+      const { cached, clock, counter } = await countingVerifier();
+      const token = await sign({ exp: nowSeconds() + 120 });
+      await cached.verify(token);
+      clock.now += 121_000;
+      await cached.verify(token);
+      assert.equal(counter.lookups, 2, 'a token past its exp is not answered from memory');
+    });
+
+    it('verifies again after ten minutes even when exp is later (a removed signing key stops working)', async () => {
+      const { cached, clock, counter } = await countingVerifier();
+      const token = await sign({ exp: nowSeconds() + 3600 });
+      await cached.verify(token);
+      clock.now += 9 * 60_000;
+      await cached.verify(token);
+      assert.equal(counter.lookups, 1);
+      clock.now += 2 * 60_000;
+      await cached.verify(token);
+      assert.equal(counter.lookups, 2);
+    });
+
+    it('does not remember a refusal: a bad token is checked and refused every time', async () => {
+      const { cached, counter } = await countingVerifier();
+      const token = await sign({}, {}, otherKeyPair.privateKey);
+      await assert.rejects(cached.verify(token), InvalidTokenError);
+      await assert.rejects(cached.verify(token), InvalidTokenError);
+      assert.equal(counter.lookups, 2);
+    });
+
+    it('keys the memory by the whole token: a token differing in its signature is verified, and refused', async () => {
+      const { cached } = await countingVerifier();
+      const token = await sign();
+      await cached.verify(token);
+      const [header, payload] = token.split('.');
+      const forged = `${header}.${payload}.${Buffer.alloc(64, 1).toString('base64url')}`;
+      await assert.rejects(cached.verify(forged), InvalidTokenError);
+    });
   });
 });
