@@ -29,7 +29,8 @@ export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] 
       --jwks-file FILE        its public keys (JWKS JSON) for private_key_jwt
       --redirect-uri URI      for authorization_code clients (repeatable)
       --client-id ID          choose the id instead of a generated one
-  remove <client_id>          delete a pre-registered client`;
+  remove <client_id>          delete a pre-registered client (running servers stop accepting
+                              it within 5 seconds)`;
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 

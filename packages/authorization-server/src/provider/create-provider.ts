@@ -6,6 +6,7 @@ import { renderErrorPage } from '../interactions/pages/index.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { ServerSecrets } from '../keys/server-secrets.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { AccountRecord } from '../storage/storage-backend.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
 import { patchClientBehaviour } from './client-patches.ts';
 import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
@@ -39,6 +40,7 @@ const DAY = 24 * 3600;
 /** Builds the oidc-provider instance: all OAuth endpoints are its; the policy is ours. */
 export function createProvider(deps: ProviderDependencies): Provider {
   const secureCookies = new URL(deps.issuer).protocol === 'https:';
+  const accountOf = accountReadOncePerRequest(deps.accounts);
   const configuration: Configuration = {
     adapter: deps.adapter,
     jwks: deps.secrets.signingKeys as Configuration['jwks'],
@@ -67,8 +69,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     // oidc-provider validates a client's registered `scope` (client credentials) against it.
     scopes: ['openid', 'offline_access', ...deps.registry.allScopeNames],
     claims: { openid: ['sub'], profile: ['preferred_username'] },
-    findAccount: async (_ctx, sub) => {
-      const account = await deps.accounts.findById(sub);
+    findAccount: async (ctx, sub) => {
+      const account = await accountOf(ctx, sub);
       if (!account) return undefined;
       return {
         accountId: account.id,
@@ -78,9 +80,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
     loadExistingGrant: loadExistingGrant(deps.consentMemory),
     // RFC 7662 §2.2 `username`: a human-readable name of the resource owner, in introspection
     // answers and JWT access tokens, so a resource server can say who is calling.
-    extraTokenClaims: async (_ctx, token) => {
+    extraTokenClaims: async (ctx, token) => {
       const accountId = (token as { accountId?: string }).accountId;
-      const account = accountId ? await deps.accounts.findById(accountId) : undefined;
+      const account = accountId ? await accountOf(ctx, accountId) : undefined;
       return account ? { username: account.username } : undefined;
     },
     interactions: {
@@ -144,6 +146,31 @@ export function createProvider(deps: ProviderDependencies): Provider {
   answerMissingClientAuthenticationWith401(provider);
   logProviderErrors(provider, deps.logger);
   return provider;
+}
+
+/**
+ * The token endpoint's code and refresh_token grants need the account twice in one request: to
+ * check that it still exists (`findAccount`, oidc-provider `helpers/grant_common.js`) and to name
+ * it in the new access token (`extraTokenClaims`, `models/formats/opaque.js`). Both get the same
+ * koa context, so the first read serves the second. Nothing outlives the request: the reads are
+ * keyed by its context and go with it.
+ */
+function accountReadOncePerRequest(accounts: AccountService) {
+  const readsByRequest = new WeakMap<object, Map<string, Promise<AccountRecord | undefined>>>();
+  return (ctx: object | undefined, id: string): Promise<AccountRecord | undefined> => {
+    if (!ctx) return accounts.findById(id);
+    let reads = readsByRequest.get(ctx);
+    if (!reads) {
+      reads = new Map();
+      readsByRequest.set(ctx, reads);
+    }
+    let read = reads.get(id);
+    if (!read) {
+      read = accounts.findById(id);
+      reads.set(id, read);
+    }
+    return read;
+  };
 }
 
 /** Unexpected errors are `server_error` for the client; their details go to the log only. */

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
+import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from './client-cache.ts';
 import type { ArtifactStore, StoredRecord } from './storage-backend.ts';
 
 /**
@@ -48,6 +49,8 @@ export interface ConsumeRace {
 export interface OidcAdapterOptions {
   /** Told about every lost consume race (a replayed code or refresh token): a security event. */
   readonly onConsumeRace?: (race: ConsumeRace) => void;
+  /** How long found clients are answered from memory (see client-cache.ts); default 5 s. */
+  readonly clientCache?: Partial<ClientCacheOptions>;
 }
 
 /**
@@ -58,7 +61,10 @@ export function createOidcAdapterFactory(
   artifacts: ArtifactStore,
   options: OidcAdapterOptions = {},
 ): (model: string) => Adapter {
-  return (model: string) => new HashingAdapter(model, artifacts, options);
+  // One cache for every adapter this factory makes: oidc-provider keeps its own Client adapter,
+  // while client registration (preregistered-clients.ts) asks the factory for another.
+  const clients = new ClientCache({ ...DEFAULT_CLIENT_CACHE, ...options.clientCache });
+  return (model: string) => new HashingAdapter(model, artifacts, options, clients);
 }
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
@@ -68,12 +74,15 @@ class HashingAdapter implements Adapter {
   readonly #artifacts: ArtifactStore;
   readonly #options: OidcAdapterOptions;
   readonly #secretIds: boolean;
+  /** Only for the Client model. */
+  readonly #clients: ClientCache | undefined;
 
-  constructor(model: string, artifacts: ArtifactStore, options: OidcAdapterOptions) {
+  constructor(model: string, artifacts: ArtifactStore, options: OidcAdapterOptions, clients: ClientCache) {
     this.#model = model;
     this.#artifacts = artifacts;
     this.#options = options;
     this.#secretIds = !PLAIN_ID_MODELS.has(model);
+    this.#clients = model === 'Client' ? clients : undefined;
   }
 
   #key(id: string): string {
@@ -81,18 +90,23 @@ class HashingAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    await this.#artifacts.upsert({
-      model: this.#model,
-      key: this.#key(id),
-      payload: this.#withoutSecrets(id, payload),
-      // Like oidc-provider's reference memory adapter, a missing or zero TTL means "no expiry"
-      // (clients); everything else expires, and expired records are never returned.
-      ...(expiresIn ? { expiresAt: epochSeconds() + expiresIn } : {}),
-      ...(payload.grantId ? { grantId: payload.grantId } : {}),
-      // Secondary keys are hashed like ids, whether or not the model treats them as secret.
-      ...(payload.uid ? { uid: sha256(payload.uid) } : {}),
-      ...(payload.userCode ? { userCode: sha256(payload.userCode) } : {}),
-    });
+    try {
+      await this.#artifacts.upsert({
+        model: this.#model,
+        key: this.#key(id),
+        payload: this.#withoutSecrets(id, payload),
+        // Like oidc-provider's reference memory adapter, a missing or zero TTL means "no expiry"
+        // (clients); everything else expires, and expired records are never returned.
+        ...(expiresIn ? { expiresAt: epochSeconds() + expiresIn } : {}),
+        ...(payload.grantId ? { grantId: payload.grantId } : {}),
+        // Secondary keys are hashed like ids, whether or not the model treats them as secret.
+        ...(payload.uid ? { uid: sha256(payload.uid) } : {}),
+        ...(payload.userCode ? { userCode: sha256(payload.userCode) } : {}),
+      });
+    } finally {
+      // Even a failed write may have landed (a lost connection after COMMIT): forget either way.
+      this.#clients?.forget(id);
+    }
   }
 
   /**
@@ -135,7 +149,9 @@ class HashingAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#restore(await this.#artifacts.find(this.#model, this.#key(id)), { jti: id });
+    const load = async () =>
+      this.#restore(await this.#artifacts.find(this.#model, this.#key(id)), { jti: id });
+    return this.#clients ? this.#clients.find(id, load) : load();
   }
 
   /**
@@ -177,7 +193,11 @@ class HashingAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.#artifacts.destroy(this.#model, this.#key(id));
+    try {
+      await this.#artifacts.destroy(this.#model, this.#key(id));
+    } finally {
+      this.#clients?.forget(id);
+    }
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

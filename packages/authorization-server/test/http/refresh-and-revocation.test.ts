@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
+import type { StorageBackend } from '../../src/storage/storage-backend.ts';
 import { introspect, refresh } from '../support/oauth-flow.ts';
 import { devIntrospectionAuth, signInNewClient, type TokenSet } from '../support/signed-in-client.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
@@ -79,5 +81,42 @@ describe('refresh tokens and revocation', () => {
     assert.equal(response.status, 200);
     const refused = await refresh(server.issuer, client.client_id, tokens.refresh_token);
     assert.equal(refused.status, 400);
+  });
+});
+
+describe('account reads in the refresh_token grant', () => {
+  it('the account is read once per refresh, and the new access token still names it (RFC 7662 §2.2 username)', async () => {
+    const backend = openSqliteBackend({ path: ':memory:' });
+    let reads = 0;
+    const counting: StorageBackend = {
+      ...backend,
+      accounts: {
+        ...backend.accounts,
+        findById: (id) => {
+          reads++;
+          return backend.accounts.findById(id);
+        },
+      },
+    };
+    const server = await startTestServer({}, { backend: counting });
+    try {
+      const { client, tokens } = await signInNewClient(server);
+      reads = 0;
+      const response = await refresh(server.issuer, client.client_id, tokens.refresh_token);
+      assert.equal(response.status, 200);
+      assert.equal(reads, 1, 'oidc-provider checks the account, then names it in the token: one read');
+      const next = (await response.json()) as TokenSet;
+      const details = (await (
+        await introspect(server.issuer, next.access_token, devIntrospectionAuth(server))
+      ).json()) as { active: boolean; username?: string };
+      assert.equal(details.active, true);
+      assert.equal(details.username, 'alice');
+      reads = 0;
+      assert.equal((await refresh(server.issuer, client.client_id, next.refresh_token)).status, 200);
+      assert.equal(reads, 1, 'the next request reads it afresh');
+    } finally {
+      await server.dispose();
+      await backend.close();
+    }
   });
 });
