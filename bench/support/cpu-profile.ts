@@ -48,6 +48,9 @@ export function groupOf(frame: CallFrame): string {
     const rest = url.slice(modules + '/node_modules/'.length).split('/');
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
   }
+  // The CLI's bundle (packages/client/scripts/bundle-cli.ts) holds the SDK and zod as well.
+  if (url.includes('/packages/client/dist/chunks/'))
+    return '@mcp-auth/client bundle (our code, MCP SDK, zod)';
   const workspace = /\/packages\/([^/]+)\//.exec(url);
   if (workspace) return `@mcp-auth/${workspace[1]}`;
   if (url.includes('/bench/')) return 'bench';

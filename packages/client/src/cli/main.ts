@@ -7,11 +7,8 @@ import { McpConnection } from '../connection/mcp-connection.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { type ClientOptions, clientOptionsSchema } from '../options.ts';
 import { renderToolResult } from '../repl/render-result.ts';
-import { runRepl } from '../repl/run-repl.ts';
 import { CredentialStore } from '../store/credential-store.ts';
-import { historyFileFor } from './history-location.ts';
 import { parseCommandLine, USAGE } from './parse-args.ts';
-import { replSessionFor } from './repl-session-adapter.ts';
 
 /** `mcp-auth-client`: the only place that reads argv, the environment and the terminal. */
 async function main(argv: string[]): Promise<number> {
@@ -85,6 +82,12 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     if (command.kind === 'repl') {
+      // Loaded only for the REPL: `list` and `call` are run by scripts, where start-up time counts.
+      const [{ runRepl }, { replSessionFor }, { historyFileFor }] = await Promise.all([
+        import('../repl/run-repl.ts'),
+        import('./repl-session-adapter.ts'),
+        import('./history-location.ts'),
+      ]);
       await runRepl({
         session: replSessionFor(connection, options.url),
         input: process.stdin,

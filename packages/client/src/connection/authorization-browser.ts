@@ -1,5 +1,3 @@
-import { openBrowser } from '../oauth/open-browser.ts';
-
 /**
  * How the authorization URL reaches the person (or, for conformance tests, a program):
  * - `system`: print it and open the default browser (or `BROWSER`);
@@ -22,6 +20,8 @@ export async function presentAuthorizationUrl(
   say(`Sign in at: ${url.href}`);
   if (mode === 'print') return;
   try {
+    // Loaded only here (with `node:child_process`): most runs use stored tokens and open nothing.
+    const { openBrowser } = await import('../oauth/open-browser.ts');
     await openBrowser(url, { env });
   } catch (error) {
     say(`Could not open a browser (${(error as Error).message}); open the URL above yourself.`);

@@ -1,12 +1,13 @@
 import {
   auth,
   Client,
+  type FetchLike,
   SSEClientTransport,
   StreamableHTTPClientTransport,
   type Transport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { LoopbackCallbackServer } from '../oauth/callback-server.ts';
+import type { LoopbackCallbackServer } from '../oauth/callback-server.ts';
 import { FileOAuthProvider, type SavedTokens } from '../oauth/file-oauth-provider.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
 import { type BrowserMode, presentAuthorizationUrl } from './authorization-browser.ts';
@@ -41,11 +42,15 @@ const MAX_AUTHORIZATIONS = 3;
  * discovery, registration, PKCE, `resource`, the `iss` check and step-up; this class runs the
  * loopback callback and the browser. Operations that hit `403 insufficient_scope` sign in
  * again for the larger scope and are retried, a few times at most (SPEC Client.6).
+ *
+ * The loopback callback listens only once a sign-in may follow: before a refresh, or when the
+ * server answers 401 or 403 (#fetchPreparingSignIn). With valid stored tokens no port is opened.
  */
 export class McpConnection {
   readonly #options: ConnectionOptions;
   readonly #provider: FileOAuthProvider;
-  readonly #callback: LoopbackCallbackServer;
+  #callback: LoopbackCallbackServer | undefined;
+  #callbackListening: Promise<LoopbackCallbackServer> | undefined;
   #client: Client | undefined;
   #transport: Transport | undefined;
   #pendingAuthorization = false;
@@ -53,13 +58,12 @@ export class McpConnection {
   #callbackResult: Promise<{ params: URLSearchParams }> | undefined;
   #authorizations = 0;
 
-  private constructor(options: ConnectionOptions, callback: LoopbackCallbackServer) {
+  private constructor(options: ConnectionOptions) {
     this.#options = options;
-    this.#callback = callback;
     this.#provider = new FileOAuthProvider({
       store: options.store,
       resource: options.url,
-      redirectUrl: callback.redirectUrl,
+      redirectUrl: () => this.#redirectUrl(),
       ...(options.scope ? { scope: options.scope } : {}),
       ...(options.preregistered ? { preregistered: options.preregistered } : {}),
       ...(options.clientMetadataUrl ? { clientMetadataUrl: options.clientMetadataUrl } : {}),
@@ -80,10 +84,8 @@ export class McpConnection {
         if (!state) throw new AuthFailure('the sign-in has no state to check');
         // Listen for the callback before anyone can be sent to it: a browser (or an AS that
         // redirects at once) may come back before this method returns.
-        this.#callbackResult = this.#callback.waitFor(
-          state,
-          this.#options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS,
-        );
+        const callback = await this.#listenForCallback();
+        this.#callbackResult = callback.waitFor(state, this.#options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS);
         this.#callbackResult.catch(() => {});
         this.#pendingAuthorization = true;
         await presentAuthorizationUrl(url, this.#options.browser, this.#options.say, this.#options.env);
@@ -92,8 +94,7 @@ export class McpConnection {
   }
 
   static async open(options: ConnectionOptions): Promise<McpConnection> {
-    const callback = await LoopbackCallbackServer.listen(options.callbackPort);
-    const connection = new McpConnection(options, callback);
+    const connection = new McpConnection(options);
     try {
       await connection.#refreshIfExpiring();
       await connection.#connect();
@@ -134,8 +135,46 @@ export class McpConnection {
 
   async close(): Promise<void> {
     await this.#client?.close().catch(() => {});
-    await this.#callback.close();
+    const callback = await this.#callbackListening?.catch(() => undefined);
+    await callback?.close();
   }
+
+  /**
+   * The loopback callback (RFC 8252 §7.3), started on first need; the module is loaded then
+   * too, so a run with valid stored tokens never loads `node:http`'s server either.
+   */
+  #listenForCallback(): Promise<LoopbackCallbackServer> {
+    this.#callbackListening ??= import('../oauth/callback-server.ts')
+      .then(({ LoopbackCallbackServer }) => LoopbackCallbackServer.listen(this.#options.callbackPort))
+      .then((callback) => {
+        this.#callback = callback;
+        return callback;
+      });
+    return this.#callbackListening;
+  }
+
+  /**
+   * The redirect URI, the callback's own address. The SDK reads it only inside a sign-in
+   * (registration, authorization request, code exchange), which starts either from
+   * #refreshIfExpiring or from a 401/403 answer that went through #fetchPreparingSignIn: both
+   * have the callback listening first. Reading it earlier is a bug, so it fails loudly instead
+   * of registering an address nobody listens on.
+   */
+  #redirectUrl(): string {
+    if (!this.#callback) throw new Error('the sign-in callback is not listening yet');
+    return this.#callback.redirectUrl;
+  }
+
+  /**
+   * The fetch the SDK uses for this connection (MCP requests, and its OAuth requests). 401 (no
+   * valid token) and 403 (`insufficient_scope`, step-up) are the answers after which the SDK
+   * may start a sign-in (RFC 6750 §3.1): the callback listens before the response reaches it.
+   */
+  readonly #fetchPreparingSignIn: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    if (response.status === 401 || response.status === 403) await this.#listenForCallback();
+    return response;
+  };
 
   async #connect(): Promise<void> {
     for (;;) {
@@ -169,9 +208,9 @@ export class McpConnection {
 
   #newTransport(): Transport {
     const url = new URL(this.#options.url);
-    if (this.#options.transport === 'sse')
-      return new SSEClientTransport(url, { authProvider: this.#provider });
-    return new StreamableHTTPClientTransport(url, { authProvider: this.#provider });
+    const options = { authProvider: this.#provider, fetch: this.#fetchPreparingSignIn };
+    if (this.#options.transport === 'sse') return new SSEClientTransport(url, options);
+    return new StreamableHTTPClientTransport(url, options);
   }
 
   /** Waits for the browser to come back, then redeems the code (the SDK checks `iss`). */
@@ -221,6 +260,8 @@ export class McpConnection {
     const saved = await this.#provider.savedTokens();
     if (!saved?.tokens.refresh_token || saved.expiresAt === undefined) return;
     if (saved.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    // auth() reads the redirect URI up front, and a refresh the AS refuses becomes a sign-in.
+    await this.#listenForCallback();
     try {
       const result = await auth(this.#provider, {
         serverUrl: this.#options.url,

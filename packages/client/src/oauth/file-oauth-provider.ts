@@ -25,7 +25,8 @@ export interface FileOAuthProviderOptions {
   readonly store: CredentialStore;
   /** The MCP server URL: tokens are kept per server (SPEC Client.7). */
   readonly resource: string;
-  readonly redirectUrl: string;
+  /** The loopback redirect URI; a function when it is known only once the callback listens. */
+  readonly redirectUrl: string | (() => string);
   readonly scope?: string;
   /** Pre-registered credentials: first in MCP's registration order. */
   readonly preregistered?: { clientId: string; clientSecret?: string };
@@ -58,14 +59,15 @@ export class FileOAuthProvider implements OAuthClientProvider {
   readonly clientMetadataUrl: string | undefined;
 
   get redirectUrl(): string {
-    return this.#options.redirectUrl;
+    const { redirectUrl } = this.#options;
+    return typeof redirectUrl === 'function' ? redirectUrl() : redirectUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {
     const confidential = this.#options.preregistered?.clientSecret !== undefined;
     return {
       client_name: 'MCP Auth CLI',
-      redirect_uris: [this.#options.redirectUrl],
+      redirect_uris: [this.redirectUrl],
       // SEP-2207: a client that can keep refresh tokens says so with its grant types.
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],

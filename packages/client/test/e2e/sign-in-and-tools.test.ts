@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Stack, startStack, USER } from '../../../resource-server/test/support/stack.ts';
-import { CHROMIUM_BROWSER, runClient } from '../support/client-process.ts';
+import type { SavedTokens } from '../../src/oauth/file-oauth-provider.ts';
+import { CredentialStore } from '../../src/store/credential-store.ts';
+import {
+  CHROMIUM_BROWSER,
+  listenRecorderEnv,
+  recordedListens,
+  runClient,
+} from '../support/client-process.ts';
 
 /**
  * The client as a person uses it: real AS and RS, the client as a process, and a real Chromium
@@ -63,6 +70,18 @@ describe('mcp-auth-client end to end', () => {
     assert.equal(await browserRuns(), 1, 'no browser needed');
   });
 
+  it('with valid stored tokens, call opens no loopback port: the callback listens only for a sign-in', async () => {
+    const log = join(home, 'listen-stored-tokens.log');
+    const result = await runClient(['call', 'calculator', '{"expression":"1+1"}'], {
+      ...env('streamable_http'),
+      ...listenRecorderEnv(log),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\b2\b/);
+    assert.deepEqual(await recordedListens(log), [], 'no port was opened');
+    assert.equal(await browserRuns(), 1, 'no browser needed');
+  });
+
   it('the REPL over stdin: list, a call that prints 14, one clear line for bad JSON, and it goes on', async () => {
     const input = [
       'list',
@@ -97,6 +116,26 @@ describe('mcp-auth-client end to end', () => {
     const badJson = await runClient(['call', 'calculator', '{expression'], env('streamable_http'));
     assert.equal(badJson.code, 2);
     assert.match(badJson.stderr, /not valid JSON/);
+  });
+
+  it('a stored token the server refuses (RFC 6750 §3.1), no refresh token: signs in again', async () => {
+    // The 401 is where the loopback callback starts listening (it was not, with stored tokens).
+    const store = new CredentialStore(join(home, 'state', 'mcp-auth', 'client'));
+    const tokensPath = store.tokensPath(stack.issuer, stack.resourceUrl);
+    const saved = await store.read<SavedTokens>(tokensPath);
+    assert.ok(saved, 'signed in by the tests above');
+    const { refresh_token: _refreshToken, ...tokens } = saved.tokens;
+    await store.write(tokensPath, { ...saved, tokens: { ...tokens, access_token: 'revoked-or-forged' } });
+    const log = join(home, 'listen-refused-token.log');
+    const before = await browserRuns();
+    const result = await runClient(['call', 'calculator', '{"expression":"2+2"}', '--callback-port=0'], {
+      ...env('streamable_http'),
+      ...listenRecorderEnv(log),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\b4\b/);
+    assert.equal(await browserRuns(), before + 1, 'one browser sign-in');
+    assert.deepEqual(await recordedListens(log), [0], 'the callback listened once, on the port asked for');
   });
 
   it('step-up: server_stats asks for admin, the browser approves, the call succeeds', async () => {

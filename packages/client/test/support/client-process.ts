@@ -1,10 +1,26 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN_DIR = join(REPOSITORY, 'node_modules', '.bin');
 export const CHROMIUM_BROWSER = fileURLToPath(new URL('./chromium-browser.ts', import.meta.url));
+const LISTEN_RECORDER = new URL('./record-listening.ts', import.meta.url).href;
+
+/** Environment that makes the client write each port it listens on to `log` (record-listening.ts). */
+export function listenRecorderEnv(log: string): Record<string, string> {
+  return { NODE_OPTIONS: `--import=${LISTEN_RECORDER}`, TEST_LISTEN_LOG: log };
+}
+
+/** The ports recorded in `log` so far, one per `listen` call. */
+export async function recordedListens(log: string): Promise<unknown[]> {
+  const text = await readFile(log, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as unknown);
+}
 
 export interface ClientRun {
   code: number | null;
