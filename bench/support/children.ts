@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../packages/shared/test/support/free-port.ts';
 import type { ChildMessage, ServerChildConfig } from './server-child.ts';
 
 const SCRIPT = new URL('./server-child.ts', import.meta.url).pathname;
@@ -11,15 +11,6 @@ export interface ServerChild {
   memory(): Promise<NodeJS.MemoryUsage>;
   /** Asks it to exit normally (profiles get written); kills it after 10 s. */
   stop(): Promise<void>;
-}
-
-/** A free loopback port (the resource URL names its port before the server starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function nextMessage<T extends ChildMessage['type']>(
@@ -87,3 +78,5 @@ export async function startServerChild(
     },
   };
 }
+
+export { freePort };

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type RunningProcess, startCommand } from '../../../resource-server/test/support/processes.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 import { type RunningNginx, startNginx } from './nginx.ts';
 
 export const DATABASE_URL =
@@ -48,14 +48,6 @@ export interface Deployment {
   instanceAt(address: string): Instance | undefined;
   /** Everything the instances and nginx printed, for a failure message. */
   logs(): string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function distinctFreePorts(count: number): Promise<number[]> {
@@ -243,3 +235,5 @@ export async function runCleanup(cleanup: Array<() => Promise<void>>, eachMs = 1
   }
   return problems;
 }
+
+export { freePort };

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,18 +13,11 @@ import {
   redeemCode,
   registerPublicClient,
 } from '../../../authorization-server/test/support/oauth-flow.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 import { type ResourceServerOptionsInput, startResourceServer } from '../../src/index.ts';
 
 export const USER = { username: 'alice', password: 'correct horse battery' } as const;
 export const OTHER_USER = { username: 'bob', password: 'another long password' } as const;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface Stack {
   readonly issuer: string;
@@ -156,3 +148,5 @@ function withAuth(token: string): typeof fetch {
     return fetch(input, { ...init, headers });
   };
 }
+
+export { freePort };
