@@ -7,10 +7,12 @@ import {
   type AccountStore,
   type ArtifactStore,
   type ConsumeOutcome,
+  consumeRefusal,
   DuplicateAccountError,
   type StorageBackend,
   type StoredRecord,
   type UpsertRecord,
+  upsertColumnValues,
 } from './storage-backend.ts';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
@@ -162,15 +164,7 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
 
   return {
     async upsert(record: UpsertRecord) {
-      statements.upsert.run(
-        record.model,
-        record.key,
-        JSON.stringify(record.payload),
-        record.expiresAt ?? null,
-        record.grantId ?? null,
-        record.uid ?? null,
-        record.userCode ?? null,
-      );
+      statements.upsert.run(...upsertColumnValues(record));
     },
     async find(model, key) {
       return toRecord(statements.find.get(model, key, epochSeconds()) as ArtifactRow | undefined);
@@ -188,11 +182,9 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
       // One conditional UPDATE: SQLite serialises writers, so exactly one caller sees a change.
       const { changes } = statements.consume.run(now, model, key, now);
       if (Number(changes) === 1) return { outcome: 'consumed' };
-      const row = statements.consumedGrant.get(model, key, now) as { grant_id: string | null } | undefined;
-      if (!row) return { outcome: 'not-found' };
-      return row.grant_id === null
-        ? { outcome: 'already-consumed' }
-        : { outcome: 'already-consumed', grantId: row.grant_id };
+      return consumeRefusal(
+        statements.consumedGrant.get(model, key, now) as { grant_id: string | null } | undefined,
+      );
     },
     async destroy(model, key) {
       statements.destroy.run(model, key);

@@ -43,6 +43,33 @@ export type ConsumeOutcome =
   | { readonly outcome: 'already-consumed'; readonly grantId?: string }
   | { readonly outcome: 'not-found' };
 
+/**
+ * An upsert's column values, in the order both backends' statements list them: `model`, `key`,
+ * `payload` (JSON), `expires_at`, `grant_id`, `uid`, `user_code`.
+ */
+export function upsertColumnValues(record: UpsertRecord): (string | number | null)[] {
+  return [
+    record.model,
+    record.key,
+    JSON.stringify(record.payload),
+    record.expiresAt ?? null,
+    record.grantId ?? null,
+    record.uid ?? null,
+    record.userCode ?? null,
+  ];
+}
+
+/**
+ * The answer to a consume that changed nothing, from the record as it is now: gone (or expired),
+ * or consumed already, naming its grant so that a replay can revoke what the grant issued.
+ */
+export function consumeRefusal(row: { grant_id: string | null } | undefined): ConsumeOutcome {
+  if (!row) return { outcome: 'not-found' };
+  return row.grant_id === null
+    ? { outcome: 'already-consumed' }
+    : { outcome: 'already-consumed', grantId: row.grant_id };
+}
+
 export interface ArtifactStore {
   upsert(record: UpsertRecord): Promise<void>;
   find(model: string, key: string): Promise<StoredRecord | undefined>;

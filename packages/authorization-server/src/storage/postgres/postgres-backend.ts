@@ -5,10 +5,12 @@ import {
   type AccountStore,
   type ArtifactStore,
   type ConsumeOutcome,
+  consumeRefusal,
   DuplicateAccountError,
   type StorageBackend,
   type StoredRecord,
   type UpsertRecord,
+  upsertColumnValues,
 } from '../storage-backend.ts';
 import { qualifier, quoteIdentifier } from './postgres-identifiers.ts';
 import { postgresRateLimiter } from './postgres-rate-limiter.ts';
@@ -189,15 +191,7 @@ function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string
 
   return {
     async upsert(record: UpsertRecord) {
-      await pool.query(sql.upsert, [
-        record.model,
-        record.key,
-        JSON.stringify(record.payload),
-        record.expiresAt ?? null,
-        record.grantId ?? null,
-        record.uid ?? null,
-        record.userCode ?? null,
-      ]);
+      await pool.query(sql.upsert, upsertColumnValues(record));
     },
     async find(model, key) {
       return toRecord((await pool.query<ArtifactRow>(sql.find, [model, key, epochSeconds()])).rows[0]);
@@ -215,11 +209,7 @@ function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string
       const updated = await pool.query(sql.consume, [model, key, now]);
       if (updated.rowCount === 1) return { outcome: 'consumed' };
       const { rows } = await pool.query<{ grant_id: string | null }>(sql.consumedGrant, [model, key, now]);
-      const row = rows[0];
-      if (!row) return { outcome: 'not-found' };
-      return row.grant_id === null
-        ? { outcome: 'already-consumed' }
-        : { outcome: 'already-consumed', grantId: row.grant_id };
+      return consumeRefusal(rows[0]);
     },
     async destroy(model, key) {
       await pool.query(sql.destroy, [model, key]);
