@@ -12,6 +12,7 @@ import { patchClientBehaviour } from './client-patches.ts';
 import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
+import { refreshTokenRotation } from './refresh-resource-check.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -41,6 +42,7 @@ const DAY = 24 * 3600;
 export function createProvider(deps: ProviderDependencies): Provider {
   const secureCookies = new URL(deps.issuer).protocol === 'https:';
   const accountOf = accountReadOncePerRequest(deps.accounts);
+  const resourceIndicators = resourceIndicatorsFeature(deps.registry, SIGNING_ALG);
   const configuration: Configuration = {
     adapter: deps.adapter,
     jwks: deps.secrets.signingKeys as Configuration['jwks'],
@@ -92,8 +94,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     // SEP-2207: a client that registered the refresh_token grant gets refresh tokens, whether or
     // not it also asked for `offline_access` (which stays accepted for OIDC-flavoured clients).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    // OAuth 2.1 §4.3.1: rotate on every use; a replayed old one revokes the grant (oidc-provider).
-    rotateRefreshToken: () => true,
+    // OAuth 2.1 §4.3.1: rotate on every use, after refusing a resource the token cannot serve.
+    rotateRefreshToken: refreshTokenRotation(resourceIndicators),
     // MCP clients are apps, not browser tabs: their tokens outlive the AS's browser session.
     expiresWithSession: async () => false,
     ttl: {
@@ -118,7 +120,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
         ack: 'draft-02',
         cacheDuration: { min: 60, max: DAY },
       },
-      resourceIndicators: resourceIndicatorsFeature(deps.registry, SIGNING_ALG),
+      resourceIndicators,
       introspection: {
         enabled: true,
         allowedPolicy: introspectionAllowedPolicy(deps.resourceServerClientIds),
