@@ -1,5 +1,5 @@
 import type { Logger } from '@mcp-auth/shared';
-import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { renderErrorPage } from '../interactions/pages/index.ts';
@@ -12,6 +12,8 @@ import { patchClientBehaviour } from './client-patches.ts';
 import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
+import { answerJwtAccessTokensAtIntrospectionAndRevocation } from './jwt-access-token-endpoints.ts';
+import { JWT_ACCESS_TOKEN_LEDGER_MODEL, JwtAccessTokenLedger } from './jwt-access-token-ledger.ts';
 import { refreshTokenRotation } from './refresh-resource-check.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
 
@@ -43,6 +45,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const secureCookies = new URL(deps.issuer).protocol === 'https:';
   const accountOf = accountReadOncePerRequest(deps.accounts);
   const resourceIndicators = resourceIndicatorsFeature(deps.registry, SIGNING_ALG);
+  const introspectionAllowed = introspectionAllowedPolicy(deps.resourceServerClientIds);
+  const revocationAllowed = revocationAllowedPolicy();
+  const jwtLedger = new JwtAccessTokenLedger(deps.adapter(JWT_ACCESS_TOKEN_LEDGER_MODEL));
   const configuration: Configuration = {
     adapter: deps.adapter,
     jwks: deps.secrets.signingKeys as Configuration['jwks'],
@@ -108,6 +113,11 @@ export function createProvider(deps: ProviderDependencies): Provider {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
       IdToken: 3600,
     },
+    // Awaited before a JWT access token is signed: its jti goes into the ledger that makes it
+    // revocable (jwt-access-token-ledger.ts).
+    formats: {
+      customizers: { jwt: (_ctx, token, jwt) => jwtLedger.recordIssued(token, Number(jwt.payload.exp)) },
+    },
     extraClientMetadata: {
       properties: [...PRIVILEGED_CLIENT_METADATA],
       validator: validatePrivilegedClientMetadata as never,
@@ -123,9 +133,9 @@ export function createProvider(deps: ProviderDependencies): Provider {
       resourceIndicators,
       introspection: {
         enabled: true,
-        allowedPolicy: introspectionAllowedPolicy(deps.resourceServerClientIds),
+        allowedPolicy: introspectionAllowed,
       },
-      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy() },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       clientCredentials: { enabled: true },
       userinfo: { enabled: false },
     },
@@ -146,6 +156,13 @@ export function createProvider(deps: ProviderDependencies): Provider {
   provider.proxy = deps.trustProxy;
   patchClientBehaviour(provider);
   answerMissingClientAuthenticationWith401(provider);
+  answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
+    issuer: deps.issuer,
+    signingKeys: deps.secrets.signingKeys,
+    ledger: jwtLedger,
+    introspectionAllowed,
+    revocationAllowed,
+  });
   logProviderErrors(provider, deps.logger);
   return provider;
 }
@@ -187,6 +204,8 @@ function logProviderErrors(provider: Provider, logger: Logger): void {
     'revocation.error',
   ] as const) {
     provider.on(event as 'server_error', (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
+      // A JWT access token: answered by jwt-access-token-endpoints.ts, not an error.
+      if (error instanceof errors.UnsupportedTokenType) return;
       logger.info(event, {
         route: ctx.oidc?.route,
         clientId: ctx.oidc?.client?.clientId,

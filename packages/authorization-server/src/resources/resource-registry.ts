@@ -33,17 +33,34 @@ const resourceSchema = z.object({
   name: z.string().min(1),
   scopes: z.array(scopeSchema).min(1),
   tokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
-  /** Access token lifetime in seconds. Short by default: OAuth 2.1 §7.1, MCP security considerations. */
+  /**
+   * Access token lifetime in seconds. Short by default: OAuth 2.1 §7.1, MCP security
+   * considerations. Default: see DEFAULT_ACCESS_TOKEN_TTL_SECONDS.
+   */
   accessTokenTtlSeconds: z
     .number()
     .int()
     .min(1)
     .max(24 * 3600)
-    .default(3600),
+    .optional(),
 });
 
+/**
+ * A revoked opaque token stops working at an introspecting resource server within its cache
+ * bound; a JWT-verifying one (RFC 9068) only learns at `exp`. So a JWT access token's lifetime is
+ * the bound on how long a revoked one still works there, and it is short unless the registry says
+ * otherwise.
+ */
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = { opaque: 3600, jwt: 300 } as const;
+
+const resourceWithDefaultsSchema = resourceSchema.transform((resource) => ({
+  ...resource,
+  accessTokenTtlSeconds:
+    resource.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS[resource.tokenFormat],
+}));
+
 export const resourceRegistrySchema = z
-  .array(resourceSchema)
+  .array(resourceWithDefaultsSchema)
   .min(1)
   .superRefine((resources, ctx) => {
     const seen = new Set<string>();
@@ -56,7 +73,7 @@ export const resourceRegistrySchema = z
   });
 
 export type ResourceScope = z.infer<typeof scopeSchema>;
-export type ProtectedResource = z.infer<typeof resourceSchema>;
+export type ProtectedResource = z.infer<typeof resourceWithDefaultsSchema>;
 export type ResourceRegistryInput = z.input<typeof resourceRegistrySchema>;
 
 /**
