@@ -15,6 +15,7 @@ import { memoryRateLimiter, type RateLimit } from './http/rate-limiter.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
+import { SignInThrottle } from './interactions/sign-in-throttle.ts';
 import { fileSecretsStore } from './keys/file-secrets-store.ts';
 import { generateServerSecrets } from './keys/server-secrets.ts';
 import {
@@ -58,6 +59,8 @@ export interface AuthorizationServerOverrides {
   readonly backend?: StorageBackend;
   /** An extra CA trusted when fetching Client ID Metadata Documents (tests' self-signed certs). */
   readonly clientMetadataCa?: string;
+  /** The clock (epoch ms) the rate limits' windows follow; tests move it instead of sleeping. */
+  readonly rateLimitClock?: () => number;
 }
 
 export const dataDirFiles = {
@@ -212,8 +215,9 @@ async function assemble(
   });
   const clientIp = clientIpResolver(options.trustProxy);
   // Shared by every instance when the backend can (PostgreSQL), else per process.
+  const clock = overrides.rateLimitClock ?? Date.now;
   const limiter = (name: string, limit: RateLimit) =>
-    backend.rateLimiter?.(name, limit) ?? memoryRateLimiter(limit);
+    backend.rateLimiter?.(name, limit, clock) ?? memoryRateLimiter(limit, clock);
   const handler = createRequestHandler({
     provider,
     issuerHost: new URL(issuer).host,
@@ -229,10 +233,7 @@ async function assemble(
       registry,
       csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', new URL(issuer).origin),
       consentMemory,
-      signInLimiter: limiter('failed-sign-in', {
-        points: options.rateLimits.failedSignInsPerMinute,
-        windowSeconds: 60,
-      }),
+      signInThrottle: new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute),
       logger,
       clientIp,
       issuerHost: new URL(issuer).host,

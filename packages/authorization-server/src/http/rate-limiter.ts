@@ -6,6 +6,8 @@ export interface RateLimitDecision {
   readonly allowed: boolean;
   /** Seconds until the caller may try again, for `Retry-After` (RFC 9110 §10.2.3). */
   readonly retryAfterSeconds: number;
+  /** Events counted for the key in the current window (after this one, for `consume`). */
+  readonly used: number;
 }
 
 export interface RateLimiter {
@@ -29,7 +31,7 @@ export function memoryRateLimiter(limit: RateLimit, now: () => number = Date.now
     const allowed = used + extra <= limit.points;
     const retryAfterSeconds =
       allowed || !entry ? 0 : Math.max(1, Math.ceil((entry.startedAt + windowMs - at) / 1000));
-    return { allowed, retryAfterSeconds };
+    return { allowed, retryAfterSeconds, used };
   };
   return {
     async check(key) {

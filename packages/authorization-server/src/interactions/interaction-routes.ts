@@ -4,7 +4,6 @@ import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import { readFormBody } from '../http/form-body.ts';
 import { HttpError } from '../http/http-error.ts';
-import type { RateLimiter } from '../http/rate-limiter.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { approveConsent } from './approve-consent.ts';
@@ -12,6 +11,7 @@ import { describeConsent, formTargetsFor } from './consent-view.ts';
 import type { CsrfProtection } from './csrf.ts';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.ts';
 import type { ConsentMemory } from './remembered-consent.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface InteractionDependencies {
   readonly provider: Provider;
@@ -19,7 +19,7 @@ export interface InteractionDependencies {
   readonly registry: ResourceRegistry;
   readonly csrf: CsrfProtection;
   readonly consentMemory: ConsentMemory;
-  readonly signInLimiter: RateLimiter;
+  readonly signInThrottle: SignInThrottle;
   readonly logger: Logger;
   /** Shown on the sign-in page, only on a loopback development issuer. */
   readonly demoAccountHint?: { username: string; password: string };
@@ -141,11 +141,8 @@ async function submitLogin(
     throw new HttpError(400, 'invalid_request', 'you are already signed in');
   const username = (form.get('username') ?? '').trim();
   const password = form.get('password') ?? '';
-  // Only failed attempts count, per address and per username (OWASP authentication cheat sheet).
-  const throttleKeys = [`ip:${deps.clientIp(req)}`, `user:${username.toLowerCase()}`];
-  const [ipDecision, userDecision] = await Promise.all(
-    throttleKeys.map((key) => deps.signInLimiter.check(key)),
-  );
+  const source = { address: deps.clientIp(req), username };
+  const admission = await deps.signInThrottle.admit(source);
   const client = await deps.provider.Client.find(String(details.params.client_id));
   const page = (status: number, error: string) => {
     setPageSecurityHeaders(res, formTargetsFor(details));
@@ -164,17 +161,17 @@ async function submitLogin(
       }),
     );
   };
-  if (!ipDecision?.allowed || !userDecision?.allowed) {
-    const wait = Math.max(ipDecision?.retryAfterSeconds ?? 1, userDecision?.retryAfterSeconds ?? 1);
+  if (!admission.allowed) {
+    const wait = admission.retryAfterSeconds;
     res.setHeader('retry-after', String(wait));
-    deps.logger.warn('sign-in throttled', { ip: deps.clientIp(req) });
+    deps.logger.warn('sign-in throttled', { ip: source.address, limit: admission.limit });
     page(429, `Too many sign-in attempts. Try again in ${wait} seconds.`);
     return;
   }
   const account = await deps.accounts.authenticate(username, password);
   if (!account) {
-    await Promise.all(throttleKeys.map((key) => deps.signInLimiter.consume(key)));
-    deps.logger.info('sign-in failed', { ip: deps.clientIp(req) });
+    await deps.signInThrottle.recordFailure(source);
+    deps.logger.info('sign-in failed', { ip: source.address });
     page(401, 'The username or password is not right.');
     return;
   }

@@ -121,8 +121,8 @@ export interface StorageBackend {
   readonly secrets?: SecretsStore;
   /**
    * A rate limiter every instance on this backend shares (DCR, sign-in throttling). Without one,
-   * each process limits on its own.
+   * each process limits on its own. `now` (epoch ms) is the clock its windows follow.
    */
-  rateLimiter?(name: string, limit: RateLimit): RateLimiter;
+  rateLimiter?(name: string, limit: RateLimit, now?: () => number): RateLimiter;
   close(): Promise<void>;
 }

@@ -70,7 +70,7 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
     artifacts: postgresArtifactStore(pool, qualify('artifacts'), qualify('rate_limits')),
     accounts: postgresAccountStore(pool, qualify('accounts')),
     secrets: postgresSecretsStore(pool, schema),
-    rateLimiter: (name, limit) => postgresRateLimiter(pool, qualify('rate_limits'), name, limit),
+    rateLimiter: (name, limit, now) => postgresRateLimiter(pool, qualify('rate_limits'), name, limit, now),
     async close() {
       if (closed) return;
       closed = true;

@@ -20,6 +20,7 @@ export function postgresRateLimiter(
     return {
       allowed,
       retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000)),
+      used,
     };
   };
   return {
