@@ -23,7 +23,8 @@ Options:
   --resource URI      register a protected resource (repeatable; adds to --config)
   --resource-scopes S its scopes, space-separated (default "user")
   --resource-token-format F
-                      opaque (default: resource servers introspect) or jwt (RFC 9068)
+                      opaque (default: resource servers introspect; 1-hour tokens)
+                      or jwt (RFC 9068; 5-minute tokens)
   --trust-proxy       trust X-Forwarded-For/-Proto from a reverse proxy
   --log-level L       debug, info (default), warn or error
   --dangerously-allow-loopback-client-metadata
