@@ -59,6 +59,9 @@ async function start(config: ServerChildConfig): Promise<{ port: number; close: 
         introspectionCacheSeconds: config.introspectionCacheSeconds,
         devCredentialsFile: config.devCredentialsFile,
         authServerWaitSeconds: 10,
+        // Every bench session is one person's (one token): up to 1,000 held at once, and one per
+        // load connection. The per-subject bound (32 by default) would recycle them mid-run.
+        maxSessionsPerSubject: 10_000,
       },
       { logger: silentLogger },
     );

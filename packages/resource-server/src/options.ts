@@ -31,6 +31,13 @@ export const resourceServerOptionsSchema = z
     /** How long an introspection result may be reused; revocation takes effect within it. */
     introspectionCacheSeconds: z.number().int().min(0).max(3600).default(30),
     introspectionCacheSize: z.number().int().min(1).default(10_000),
+    /** 2025-era sessions the server keeps, on each session transport (memory bound). */
+    maxSessions: z.number().int().min(1).max(1_000_000).default(10_000),
+    /**
+     * Sessions one subject (a machine client, for its own tokens) keeps on each session
+     * transport; one more closes its least recently used one. Keeps one person from taking all.
+     */
+    maxSessionsPerSubject: z.number().int().min(1).max(1_000_000).default(32),
     /** Hosts (Host header) accepted besides the resource URL's own; DNS rebinding protection. */
     allowedHosts: z.array(z.string().min(1)).default([]),
     /** Origins (browser clients) accepted besides the resource URL's own origin. */
@@ -42,6 +49,13 @@ export const resourceServerOptionsSchema = z
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((options, ctx) => {
+    if (options.maxSessionsPerSubject > options.maxSessions) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxSessionsPerSubject'],
+        message: `--max-sessions-per-subject (${options.maxSessionsPerSubject}) cannot exceed --max-sessions (${options.maxSessions}); lower one or raise the other`,
+      });
+    }
     const url = URL.parse(options.authServer);
     if (url && url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
       ctx.addIssue({

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '@mcp-auth/shared';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { authenticateRequest } from './auth/authenticate-request.ts';
+import { missingScopeChallenge, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
-import { challengeBody, challengeHeader } from './auth/bearer-challenge.ts';
+import { type BearerChallenge, challengeBody, challengeHeader } from './auth/bearer-challenge.ts';
 import {
   defaultDevCredentialsFile,
   resolveIntrospectionCredentials,
@@ -13,8 +13,9 @@ import { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 import { createJwtVerifier } from './auth/jwt-verifier.ts';
 import { type TokenVerifier, type VerifiedToken, VerifierUnavailableError } from './auth/verified-token.ts';
 import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './http/cors.ts';
-import { readJsonBody } from './http/json-body.ts';
+import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
 import { createRequestGuards } from './http/request-guards.ts';
+import { closeConnectionIfBodyPending, drainableBody } from './http/unread-body.ts';
 import { buildMcpServer } from './mcp-server.ts';
 import {
   protectedResourceMetadata,
@@ -25,6 +26,7 @@ import { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './
 import { ServerStats } from './tools/server-stats.ts';
 import { BASE_SCOPES, scopesForMessage } from './tools/tool-scopes.ts';
 import { createLegacySseEndpoint, ssePaths } from './transports/legacy-sse.ts';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
 import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
 
 export interface RunningResourceServer {
@@ -40,6 +42,10 @@ export interface ResourceServerOverrides {
   readonly logger?: Logger;
   readonly fetchImpl?: typeof fetch;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock of session idle times (epoch milliseconds). */
+  readonly now?: () => number;
+  /** Reads MCP request bodies; replaceable so tests can watch when bodies are read. */
+  readonly readJsonBody?: JsonBodyReader;
 }
 
 export async function startResourceServer(
@@ -77,7 +83,14 @@ export async function startResourceServer(
     allowedHosts: options.allowedHosts,
     allowedOrigins: options.allowedOrigins,
     dangerouslyAcceptAnyAudience: options.dangerouslyAcceptAnyAudience,
+    sessionLimits: {
+      ...DEFAULT_SESSION_LIMITS,
+      maxSessions: options.maxSessions,
+      maxPerPrincipal: options.maxSessionsPerSubject,
+    },
     logger,
+    ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.readJsonBody ? { readJsonBody: overrides.readJsonBody } : {}),
   });
   httpServer.on('request', (req, res) => void app.handle(req, res));
 
@@ -137,6 +150,13 @@ async function createVerifier(
   });
 }
 
+interface AuthenticatedCaller {
+  readonly verified: VerifiedToken;
+  readonly authInfo: AuthInfo;
+  /** Who sessions belong to. */
+  readonly principal: string;
+}
+
 /** Sessions belong to an issuer's subject (a person), or to a client for machine tokens. */
 function principalOf(verified: VerifiedToken): string {
   return JSON.stringify([verified.issuer ?? '', verified.subject ?? `client:${verified.clientId ?? ''}`]);
@@ -159,6 +179,7 @@ function toAuthInfo(token: string, verified: VerifiedToken, resourceUrl: string)
 }
 
 function sendRaw(res: ServerResponse, status: number, body: string): void {
+  closeConnectionIfBodyPending(res.req, res);
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(body);
@@ -173,6 +194,17 @@ function sendJson(
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('cache-control', 'no-store');
   sendRaw(res, status, JSON.stringify(body));
+}
+
+/**
+ * GET and DELETE carry no message here (RFC 9110 §9.3.1: a GET body has no defined meaning). A
+ * body larger than Node drains for free is refused rather than left for Node to read to its end.
+ */
+function refuseUnwantedBody(req: IncomingMessage, res: ServerResponse): void {
+  sendJson(res, 400, {
+    error: 'invalid_request',
+    error_description: `a ${req.method} request carries no body here; send it without one`,
+  });
 }
 
 function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
@@ -208,6 +240,12 @@ export interface ResourceServerAppConfig {
   readonly allowedOrigins: readonly string[];
   readonly dangerouslyAcceptAnyAudience: boolean;
   readonly logger: Logger;
+  /** Bounds on 2025-era and deprecated SSE sessions, each transport apart; defaults when absent. */
+  readonly sessionLimits?: SessionLimits;
+  /** The clock of session idle times (epoch milliseconds); `Date.now` when absent. */
+  readonly now?: () => number;
+  /** Reads MCP request bodies; `readJsonBody` when absent. */
+  readonly readJsonBody?: JsonBodyReader;
 }
 
 export interface ResourceServerApp {
@@ -223,6 +261,9 @@ export interface ResourceServerApp {
  */
 export function createResourceServerApp(config: ResourceServerAppConfig): ResourceServerApp {
   const { resourceUrl, port, verifier, logger } = config;
+  const sessionLimits = config.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+  const now = config.now ?? Date.now;
+  const readBody = config.readJsonBody ?? readJsonBody;
   const mcpPath = new URL(resourceUrl).pathname;
   const ssePath = ssePaths(mcpPath);
   const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
@@ -247,32 +288,63 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
         ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
       }),
     );
-  streamable = serveStreamable ? createStreamableHttpEndpoint(buildServer, onError) : undefined;
-  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages) : undefined;
+  streamable = serveStreamable
+    ? createStreamableHttpEndpoint(buildServer, onError, sessionLimits, now)
+    : undefined;
+  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages, sessionLimits, now) : undefined;
 
-  /** Authenticates; on failure answers the challenge itself and returns undefined. */
+  function sendChallenge(res: ServerResponse, challenge: BearerChallenge): void {
+    res.setHeader('www-authenticate', challengeHeader(challenge, metadataUrl));
+    sendJson(res, challenge.status, challengeBody(challenge));
+  }
+
+  /**
+   * Verifies the token from the headers alone, before any body is read; on failure answers the
+   * challenge itself (leaving the body unread) and returns undefined.
+   */
   async function authenticate(
     req: IncomingMessage,
     res: ServerResponse,
     requestUrl: URL,
-    requiredScopes: readonly string[],
-  ) {
-    const result = await authenticateRequest(req, {
+  ): Promise<AuthenticatedCaller | undefined> {
+    const result = await verifyBearerToken(req, {
       verifier,
       resourceUrl,
       acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
-      requiredScopes,
+      challengeScopes: BASE_SCOPES,
       requestUrl,
     });
-    if (result.ok)
-      return {
-        authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
-        principal: principalOf(result.verified),
-      };
-    res.statusCode = result.challenge.status;
-    res.setHeader('www-authenticate', challengeHeader(result.challenge, metadataUrl));
-    sendJson(res, result.challenge.status, challengeBody(result.challenge));
-    return undefined;
+    if (!result.ok) {
+      sendChallenge(res, result.challenge);
+      return undefined;
+    }
+    return {
+      verified: result.verified,
+      authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
+      principal: principalOf(result.verified),
+    };
+  }
+
+  /**
+   * An authenticated caller's JSON-RPC message, read within the size and nesting limits and
+   * allowed by the token's scopes; otherwise the refusal is answered and undefined returned.
+   */
+  async function readPermittedMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    caller: AuthenticatedCaller,
+  ): Promise<{ message: unknown } | undefined> {
+    const parsed = await readBody(req);
+    if (!parsed.ok) {
+      sendJsonRpcError(res, parsed.status, parsed.code, parsed.message);
+      return undefined;
+    }
+    const challenge = missingScopeChallenge(caller.verified, scopesForMessage(parsed.value));
+    if (challenge) {
+      sendChallenge(res, challenge);
+      return undefined;
+    }
+    return { message: parsed.value };
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -301,42 +373,31 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
       if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
         return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST, DELETE' });
       }
-      let body: unknown;
-      if (req.method === 'POST') {
-        const parsed = await readJsonBody(req);
-        if (!parsed.ok)
-          return sendJsonRpcError(
-            res,
-            parsed.status,
-            parsed.status === 400 ? -32700 : -32600,
-            parsed.message,
-          );
-        body = parsed.value;
-      }
-      const caller = await authenticate(
-        req,
-        res,
-        requestUrl,
-        body === undefined ? BASE_SCOPES : scopesForMessage(body),
-      );
+      const caller = await authenticate(req, res, requestUrl);
       if (!caller) return;
-      return streamable.handle(req, res, body, caller);
+      if (req.method !== 'POST') {
+        if (!drainableBody(req)) return refuseUnwantedBody(req, res);
+        return streamable.handle(req, res, undefined, caller);
+      }
+      const permitted = await readPermittedMessage(req, res, caller);
+      if (!permitted) return;
+      return streamable.handle(req, res, permitted.message, caller);
     }
     if (sse && pathname === ssePath.stream) {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-      const caller = await authenticate(req, res, requestUrl, BASE_SCOPES);
+      const caller = await authenticate(req, res, requestUrl);
       if (!caller) return;
+      if (!drainableBody(req)) return refuseUnwantedBody(req, res);
       return sse.open(res, caller);
     }
     if (sse && pathname === ssePath.messages) {
       if (req.method !== 'POST')
         return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
-      const parsed = await readJsonBody(req);
-      if (!parsed.ok)
-        return sendJsonRpcError(res, parsed.status, parsed.status === 400 ? -32700 : -32600, parsed.message);
-      const caller = await authenticate(req, res, requestUrl, scopesForMessage(parsed.value));
+      const caller = await authenticate(req, res, requestUrl);
       if (!caller) return;
-      return sse.post(req, res, parsed.value, caller);
+      const permitted = await readPermittedMessage(req, res, caller);
+      if (!permitted) return;
+      return sse.post(req, res, permitted.message, caller);
     }
     return sendJson(res, 404, { error: 'not_found' });
   }

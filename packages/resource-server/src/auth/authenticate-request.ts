@@ -35,25 +35,31 @@ function authorizationHeaders(req: IncomingMessage): string[] {
   return found;
 }
 
-export interface AuthenticateOptions {
+export interface VerifyBearerOptions {
   readonly verifier: TokenVerifier;
   readonly resourceUrl: string;
   readonly acceptAnyAudience: boolean;
-  readonly requiredScopes: readonly string[];
+  /** The scopes named in a 401/400 challenge (RFC 6750 §3 `scope`), before the message is known. */
+  readonly challengeScopes: readonly string[];
   /** The request URL when the caller has parsed it already (it is parsed once per request). */
   readonly requestUrl?: URL;
 }
 
+export interface AuthenticateOptions extends Omit<VerifyBearerOptions, 'challengeScopes'> {
+  readonly requiredScopes: readonly string[];
+}
+
 /**
- * Validates the bearer token of one request (SPEC RS.3): present exactly once and only in the
- * `Authorization` header, active, unexpired, meant for this server, with every scope the
- * operation needs. Never logs or forwards the token.
+ * The first half of authentication, which needs nothing but the headers: the bearer token is
+ * present exactly once and only in the `Authorization` header, active, unexpired and meant for
+ * this server. It runs before the body is read, so an anonymous request costs no body reading or
+ * parsing. Never logs or forwards the token.
  */
-export async function authenticateRequest(
+export async function verifyBearerToken(
   req: IncomingMessage,
-  options: AuthenticateOptions,
+  options: VerifyBearerOptions,
 ): Promise<AuthenticationResult> {
-  const scopes = options.requiredScopes;
+  const scopes = options.challengeScopes;
   const url = options.requestUrl ?? new URL(req.url ?? '/', 'http://placeholder');
   if (url.searchParams.has('access_token')) {
     // OAuth 2.1 §5.2.1 / MCP: tokens in the query string are refused, not ignored.
@@ -112,17 +118,36 @@ export async function authenticateRequest(
       },
     };
   }
-  const missing = scopes.filter((scope) => !verified.scopes.includes(scope));
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      challenge: {
-        status: 403,
-        error: 'insufficient_scope',
-        description: `this operation needs the scope ${missing.join(' ')}`,
-        scopes,
-      },
-    };
-  }
   return { ok: true, token, verified };
+}
+
+/**
+ * The second half: the scopes the operation needs, known once the message is read. A missing one
+ * is 403 `insufficient_scope` naming every scope needed (RFC 6750 §3.1), which MCP clients answer
+ * with a step-up authorization.
+ */
+export function missingScopeChallenge(
+  verified: VerifiedToken,
+  requiredScopes: readonly string[],
+): BearerChallenge | undefined {
+  const missing = requiredScopes.filter((scope) => !verified.scopes.includes(scope));
+  if (missing.length === 0) return undefined;
+  return {
+    status: 403,
+    error: 'insufficient_scope',
+    description: `this operation needs the scope ${missing.join(' ')}`,
+    scopes: requiredScopes,
+  };
+}
+
+/** Both halves at once, for requests whose needed scopes are known before any body is read. */
+export async function authenticateRequest(
+  req: IncomingMessage,
+  options: AuthenticateOptions,
+): Promise<AuthenticationResult> {
+  const { requiredScopes, ...rest } = options;
+  const result = await verifyBearerToken(req, { ...rest, challengeScopes: requiredScopes });
+  if (!result.ok) return result;
+  const challenge = missingScopeChallenge(result.verified, requiredScopes);
+  return challenge ? { ok: false, challenge } : result;
 }

@@ -17,6 +17,21 @@ export interface IntrospectionVerifierOptions {
   readonly cacheSize: number;
   readonly fetchImpl?: typeof fetch;
   readonly now?: () => number;
+  /** How long one introspection may take before the AS counts as unreachable (default 5 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * RFC 6749 §5.2 errors about the client's own authentication: every token would get the same
+ * answer, so it is the RS's configuration that is wrong, not the token.
+ */
+const CREDENTIAL_ERRORS: ReadonlySet<string> = new Set(['invalid_client', 'unauthorized_client']);
+
+/** The `error` code of an OAuth error answer (RFC 6749 §5.2), when it has one. */
+async function oauthErrorCode(response: Response): Promise<string | undefined> {
+  const body: unknown = await response.json().catch(() => undefined);
+  const code = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined and base64-encoded. */
@@ -41,6 +56,7 @@ function audienceList(value: unknown): string[] {
  */
 export function createIntrospectionVerifier(options: IntrospectionVerifierOptions): TokenVerifier {
   const fetchImpl = options.fetchImpl ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
   const cache = new LruCache<VerifiedToken>(options.cacheSize, now);
   const authorization = basicCredentials(options.clientId, options.clientSecret);
@@ -58,22 +74,32 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
           accept: 'application/json',
         },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
-        signal: AbortSignal.timeout(5000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new VerifierUnavailableError('the authorization server could not be reached for introspection', {
-        cause: error,
-      });
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(error);
+      throw new VerifierUnavailableError(
+        `the authorization server could not be reached at ${options.introspectionEndpoint} (${reason}); check that it is running and reachable from this server`,
+        { cause: error },
+      );
+    }
+    if (response.status === 400) {
+      const code = await oauthErrorCode(response);
+      if (code !== undefined && CREDENTIAL_ERRORS.has(code)) throw credentialsRefused(400, code);
+      // RFC 7662 §2.2 wants `active: false` for any token the AS cannot vouch for; some ASes refuse
+      // the request instead (oidc-provider answers 400 unsupported_token_type to a JWT-shaped
+      // token). The request differs from any other only by its token, so the refusal is about it.
+      throw new InvalidTokenError('the access token is not active');
     }
     if (response.status === 401 || response.status === 403) {
-      await response.body?.cancel();
-      throw new VerifierUnavailableError(
-        'the authorization server refused our introspection credentials; check the resource server client id and secret',
-      );
+      throw credentialsRefused(response.status, await oauthErrorCode(response));
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new VerifierUnavailableError(`introspection answered ${response.status}`);
+      throw new VerifierUnavailableError(
+        `the authorization server answered ${response.status} to introspection; see its log`,
+      );
     }
     let body: Record<string, unknown>;
     try {
@@ -104,6 +130,12 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
       expiresAt,
       issuer: typeof body.iss === 'string' ? body.iss : undefined,
     };
+  }
+
+  function credentialsRefused(status: number, code: string | undefined): VerifierUnavailableError {
+    return new VerifierUnavailableError(
+      `the authorization server refused this resource server's introspection credentials (${status}${code ? ` ${code}` : ''}) for client ${options.clientId}; check the configured id and secret (--introspection-client-id, MCP_AUTH_RS_CLIENT_SECRET, or the development credential file) against the clients of ${options.issuer}`,
+    );
   }
 
   return {

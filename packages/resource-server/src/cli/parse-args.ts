@@ -27,6 +27,9 @@ Options:
   --dev-credentials-file F      where a local mcp-auth-as keeps its development credential
   --introspection-cache-seconds N
                                 reuse an introspection answer at most N seconds (default 30)
+  --max-sessions N              2025-era sessions kept on each transport (default 10000)
+  --max-sessions-per-subject N  sessions one subject keeps on each transport; one more closes its
+                                least recently used (default 32)
   --auth-server-wait SECONDS    how long start-up waits for the authorization server (default 60)
   --allowed-host H              accept this Host header too (repeatable; behind a proxy)
   --allowed-origin O            accept this browser Origin too (repeatable)
@@ -48,6 +51,8 @@ const FLAGS = {
   'dev-credentials-file': { type: 'string' },
   'introspection-cache-seconds': { type: 'string' },
   'auth-server-wait': { type: 'string' },
+  'max-sessions': { type: 'string' },
+  'max-sessions-per-subject': { type: 'string' },
   'allowed-host': { type: 'string', multiple: true },
   'allowed-origin': { type: 'string', multiple: true },
   'oauth-strict': { type: 'boolean' },
@@ -109,6 +114,18 @@ export function parseResourceServerArgs(
               '--introspection-cache-seconds',
               values['introspection-cache-seconds'],
               3600,
+            ),
+          }
+        : {}),
+      ...(values['max-sessions'] !== undefined
+        ? { maxSessions: wholeNumber('--max-sessions', values['max-sessions'], 1_000_000) }
+        : {}),
+      ...(values['max-sessions-per-subject'] !== undefined
+        ? {
+            maxSessionsPerSubject: wholeNumber(
+              '--max-sessions-per-subject',
+              values['max-sessions-per-subject'],
+              1_000_000,
             ),
           }
         : {}),

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { closeConnectionIfBodyPending } from './unread-body.ts';
 
 /**
  * SPEC RS.6: browser-based MCP clients must be able to read the auth challenge and the session
@@ -30,6 +31,7 @@ export function answerPreflight(res: ServerResponse, origin: string | undefined)
   res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
   res.setHeader('access-control-max-age', '600');
   res.statusCode = 204;
+  closeConnectionIfBodyPending(res.req, res);
   res.end();
 }
 

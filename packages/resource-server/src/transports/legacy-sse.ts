@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
-import { SessionRegistry } from './session-registry.ts';
+import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 
 /**
  * The deprecated transport lives under the MCP endpoint's path (`/mcp/sse`, `/mcp/messages`): the
@@ -35,15 +35,12 @@ export interface LegacySseEndpoint {
 export function createLegacySseEndpoint(
   buildServer: () => McpServer,
   messagesPath: string,
+  sessionLimits: SessionLimits,
+  now: () => number,
 ): LegacySseEndpoint {
-  const sessions = new SessionRegistry<SSEServerTransport>({ maxSessions: 10_000, idleSeconds: 30 * 60 });
+  const sessions = new SessionRegistry<SSEServerTransport>(sessionLimits, now);
   return {
     async open(res, caller) {
-      if (sessions.full) {
-        res.statusCode = 503;
-        res.end('Too many sessions; try again later');
-        return;
-      }
       res.setHeader('deprecation', 'true');
       const transport = new SSEServerTransport(messagesPath, res);
       sessions.add(transport.sessionId, transport, caller.principal);

@@ -8,7 +8,7 @@ import {
   isLegacyRequest,
   type McpServer,
 } from '@modelcontextprotocol/server';
-import { SessionRegistry } from './session-registry.ts';
+import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 import { openWebExchange } from './web-exchange.ts';
 
 export interface StreamableHttpEndpoint {
@@ -41,12 +41,11 @@ function jsonRpcError(res: ServerResponse, status: number, code: number, message
 export function createStreamableHttpEndpoint(
   buildServer: () => McpServer,
   onError: (error: Error) => void,
+  sessionLimits: SessionLimits,
+  now: () => number,
 ): StreamableHttpEndpoint {
   const modern = createMcpHandler(() => buildServer(), { legacy: 'reject', onerror: onError });
-  const sessions = new SessionRegistry<NodeStreamableHTTPServerTransport>({
-    maxSessions: 10_000,
-    idleSeconds: 30 * 60,
-  });
+  const sessions = new SessionRegistry<NodeStreamableHTTPServerTransport>(sessionLimits, now);
 
   async function handleLegacy(
     req: AuthenticatedRequest,
@@ -64,7 +63,6 @@ export function createStreamableHttpEndpoint(
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     }
-    if (sessions.full) return jsonRpcError(res, 503, -32000, 'Too many sessions; try again later');
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id: string): void => sessions.add(id, transport, principal),

@@ -31,6 +31,7 @@ describe('mcp-auth-rs command line', () => {
     assert.equal(result.code, 0);
     assert.match(result.stdout, /--auth-server URL/);
     assert.match(result.stdout, /--dangerously-accept-any-audience/);
+    assert.match(result.stdout, /--max-sessions-per-subject N .*\(default 32\)/s);
   });
 
   const bad: Array<[string[], RegExp]> = [
@@ -42,6 +43,8 @@ describe('mcp-auth-rs command line', () => {
     [['--introspection-client-id=only-the-id'], /both the introspection client id and secret/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['--resource-url=/relative'], /absolute http\(s\) URL/],
+    [['--max-sessions-per-subject=many'], /--max-sessions-per-subject must be a whole number/],
+    [['--max-sessions=10', '--max-sessions-per-subject=20'], /cannot exceed --max-sessions/],
   ];
   for (const [args, message] of bad) {
     it(`${args.join(' ')} → one clear line, exit 2`, async () => {

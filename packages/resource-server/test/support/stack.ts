@@ -15,6 +15,7 @@ import {
 } from '../../../authorization-server/test/support/oauth-flow.ts';
 import { freePort } from '../../../shared/test/support/free-port.ts';
 import { type ResourceServerOptionsInput, startResourceServer } from '../../src/index.ts';
+import type { ResourceServerOverrides } from '../../src/server.ts';
 
 export const USER = { username: 'alice', password: 'correct horse battery' } as const;
 export const OTHER_USER = { username: 'bob', password: 'another long password' } as const;
@@ -44,6 +45,7 @@ export async function startStack(
     tokenFormat?: 'opaque' | 'jwt';
     accessTokenTtlSeconds?: number;
   } = {},
+  rsOverrides: ResourceServerOverrides = {},
 ): Promise<Stack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-rs-test-'));
   const port = await freePort();
@@ -80,7 +82,7 @@ export async function startStack(
       devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
       ...rsOptions,
     },
-    { logger: silentLogger },
+    { logger: silentLogger, ...rsOverrides },
   );
   return {
     issuer: as.issuer,
