@@ -140,7 +140,11 @@ export async function startBenchAuthorizationServer(options: {
       async registerConfidentialClient(kind) {
         const client = await as.registerClient(
           kind === 'resource_server'
-            ? { name: 'Bench resource server', resourceServer: true }
+            ? {
+                name: 'Bench resource server',
+                resourceServer: true,
+                resources: options.resources.map((resource) => resource.url),
+              }
             : { name: 'Bench job', grantTypes: ['client_credentials'], scope: 'user' },
         );
         return basicAuth(client.client_id, client.client_secret ?? '');

@@ -1,5 +1,6 @@
 import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
+import { DEFAULT_DYNAMIC_CLIENT_LIMITS } from './clients/dynamic-client-registration.ts';
 import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
 
 export { describeOptionErrors, isLoopbackHostname };
@@ -55,6 +56,22 @@ export const authorizationServerOptionsSchema = z
         failedSignInsPerMinute: z.number().int().min(1).default(10),
       })
       .default({ registrationPerMinute: 20, failedSignInsPerMinute: 10 }),
+    /** RFC 7591 registration: how many clients it may hold, how long they live (see README). */
+    dynamicClients: z
+      .object({
+        max: z.number().int().min(1).default(DEFAULT_DYNAMIC_CLIENT_LIMITS.max),
+        unusedLifetimeSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .default(DEFAULT_DYNAMIC_CLIENT_LIMITS.unusedLifetimeSeconds),
+        idleLifetimeSeconds: z
+          .number()
+          .int()
+          .min(2 * 24 * 3600)
+          .default(DEFAULT_DYNAMIC_CLIENT_LIMITS.idleLifetimeSeconds),
+      })
+      .default(DEFAULT_DYNAMIC_CLIENT_LIMITS),
   })
   .superRefine((options, ctx) => {
     const url = options.issuer ? URL.parse(options.issuer) : null;

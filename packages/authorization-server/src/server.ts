@@ -6,6 +6,9 @@ import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
 import { createSafeFetch } from './client-metadata/safe-fetch.ts';
+import { ClientPrivilegeRecords } from './clients/client-privileges.ts';
+import { DynamicClientActivity, trackDynamicClientUse } from './clients/dynamic-client-activity.ts';
+import { expiringDynamicClients, registrationAdmission } from './clients/dynamic-client-registration.ts';
 import {
   type PreregisteredClient,
   type PreregisteredClientInput,
@@ -27,6 +30,7 @@ import {
 import { createProvider } from './provider/create-provider.ts';
 import {
   DEV_INTROSPECTION_FILE,
+  DEV_INTROSPECTION_PRIVILEGES,
   type DevIntrospectionCredentials,
   devIntrospectionClient,
   loadOrCreateDevIntrospectionCredentials,
@@ -48,7 +52,10 @@ export interface RunningAuthorizationServer {
   readonly demoAccount?: DemoAccount;
   readonly devIntrospectionCredentials?: DevIntrospectionCredentials;
   readonly dataDir: string;
-  /** Pre-registers a client the operator trusts (what `mcp-auth-as clients add` does). */
+  /**
+   * Pre-registers a client the operator trusts (what `mcp-auth-as clients add` does); a resource
+   * server's `resources` must be ones this server serves.
+   */
   registerClient(input: PreregisteredClientInput): Promise<PreregisteredClient>;
   close(): Promise<void>;
 }
@@ -59,8 +66,11 @@ export interface AuthorizationServerOverrides {
   readonly backend?: StorageBackend;
   /** An extra CA trusted when fetching Client ID Metadata Documents (tests' self-signed certs). */
   readonly clientMetadataCa?: string;
-  /** The clock (epoch ms) the rate limits' windows follow; tests move it instead of sleeping. */
-  readonly rateLimitClock?: () => number;
+  /**
+   * The clock (epoch ms) of the rate limits' windows, dynamic clients' lifetimes and the
+   * registration bound; tests move it instead of sleeping.
+   */
+  readonly clock?: () => number;
 }
 
 export const dataDirFiles = {
@@ -195,11 +205,24 @@ async function assemble(
     onConsumeRace: (race) =>
       logger.warn('a code or refresh token was redeemed twice at once; its grant is revoked', { ...race }),
   });
+  const privileges = new ClientPrivilegeRecords(backend.artifacts, {
+    staticPrivileges: new Map(
+      devIntrospectionCredentials
+        ? [[devIntrospectionCredentials.client_id, DEV_INTROSPECTION_PRIVILEGES]]
+        : [],
+    ),
+  });
+  const clientIp = clientIpResolver(options.trustProxy);
+  const clock = overrides.clock ?? Date.now;
+  // Shared by every instance when the backend can (PostgreSQL), else per process.
+  const limiter = (name: string, limit: RateLimit) =>
+    backend.rateLimiter?.(name, limit, clock) ?? memoryRateLimiter(limit, clock);
   const provider = createProvider({
     issuer,
     registry,
     secrets,
-    adapter,
+    // Clients oidc-provider saves are RFC 7591 registrations: they expire unless used.
+    adapter: expiringDynamicClients(adapter, options.dynamicClients.unusedLifetimeSeconds),
     accounts,
     consentMemory,
     metadataFetch: createSafeFetch({
@@ -207,26 +230,33 @@ async function assemble(
       ...(overrides.clientMetadataCa ? { ca: overrides.clientMetadataCa } : {}),
     }),
     staticClients: devIntrospectionCredentials ? [devIntrospectionClient(devIntrospectionCredentials)] : [],
-    resourceServerClientIds: new Set(
-      devIntrospectionCredentials ? [devIntrospectionCredentials.client_id] : [],
-    ),
+    privileges,
+    admitRegistration: registrationAdmission({
+      limiter: limiter('registration', {
+        points: options.rateLimits.registrationPerMinute,
+        windowSeconds: 60,
+      }),
+      clientIp,
+      artifacts: backend.artifacts,
+      limits: options.dynamicClients,
+      now: clock,
+    }),
     trustProxy: options.trustProxy,
     logger,
   });
-  const clientIp = clientIpResolver(options.trustProxy);
-  // Shared by every instance when the backend can (PostgreSQL), else per process.
-  const clock = overrides.rateLimitClock ?? Date.now;
-  const limiter = (name: string, limit: RateLimit) =>
-    backend.rateLimiter?.(name, limit, clock) ?? memoryRateLimiter(limit, clock);
+  trackDynamicClientUse(
+    provider,
+    new DynamicClientActivity(backend.artifacts, {
+      idleLifetimeSeconds: options.dynamicClients.idleLifetimeSeconds,
+      maxRemembered: options.dynamicClients.max,
+      now: clock,
+    }),
+    logger,
+  );
   const handler = createRequestHandler({
     provider,
     issuerHost: new URL(issuer).host,
-    registrationLimiter: limiter('registration', {
-      points: options.rateLimits.registrationPerMinute,
-      windowSeconds: 60,
-    }),
     logger,
-    clientIp,
     interactions: {
       provider,
       accounts,
@@ -252,7 +282,8 @@ async function assemble(
     dataDir: options.dataDir,
     ...(demoAccount ? { demoAccount } : {}),
     ...(devIntrospectionCredentials ? { devIntrospectionCredentials } : {}),
-    registerClient: (input) => registerPreregisteredClient(provider, adapter, input),
+    registerClient: (input) =>
+      registerPreregisteredClient({ provider, adapter, artifacts: backend.artifacts, registry }, input),
     close: async () => {
       stopPurge();
     },

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
-import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
+import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
+import {
+  PreregistrationError,
+  registerPreregisteredClient,
+  removePreregisteredClient,
+} from '../clients/preregistered-clients.ts';
 import { defaultDataDir } from '../data-dir/default-data-dir.ts';
 import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
@@ -22,9 +27,12 @@ import { UsageError } from './usage-error.ts';
 export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR | --database-url URL]
 
   add --name NAME [options]   pre-register a client; prints its id and secret once
-      --resource-server       it may introspect tokens (RFC 7662): a resource server
+      --resource-server       a resource server: it may introspect (RFC 7662) access tokens
+                              for the resources named with --resource
+      --resource URI          a resource it serves, as the AS registers it (repeatable;
+                              required with --resource-server), e.g. http://localhost:8001/mcp
       --grant-type TYPE       client_credentials, authorization_code, refresh_token (repeatable)
-      --scope "S1 S2"         the scopes it may ask for (client credentials)
+      --scope "S1 S2"         the scopes it may ask for (required with client_credentials)
       --auth-method M         client_secret_basic (default), client_secret_post, private_key_jwt, none
       --jwks-file FILE        its public keys (JWKS JSON) for private_key_jwt
       --redirect-uri URI      for authorization_code clients (repeatable)
@@ -55,9 +63,10 @@ export async function runClientsCommand(
   const backend = await openStorage(dataDir, databaseFrom(values, env).database);
   try {
     const adapter = createOidcAdapterFactory(backend.artifacts);
+    const artifacts = backend.artifacts;
     if (action === 'remove') {
       if (!target) throw new UsageError('clients remove needs a client id');
-      const removed = await removePreregisteredClient(adapter, target);
+      const removed = await removePreregisteredClient({ adapter, artifacts }, target);
       io[removed ? 'stdout' : 'stderr'].write(removed ? `removed ${target}\n` : `no client ${target}\n`);
       return removed ? 0 : 1;
     }
@@ -76,24 +85,36 @@ export async function runClientsCommand(
       consentMemory: new ConsentMemory(backend.artifacts),
       metadataFetch: () => Promise.reject(new Error('no fetching while registering clients')),
       staticClients: [],
-      resourceServerClientIds: new Set(),
+      privileges: new ClientPrivilegeRecords(artifacts),
       trustProxy: false,
       logger: silentLogger,
     });
-    const client = await registerPreregisteredClient(provider, adapter, {
-      name: values.name,
-      resourceServer: values['resource-server'] === true,
-      ...(values['grant-type'] ? { grantTypes: values['grant-type'] } : {}),
-      ...(values.scope ? { scope: values.scope } : {}),
-      ...(authMethod ? { authMethod: authMethod as (typeof AUTH_METHODS)[number] } : {}),
-      ...(values['jwks-file'] ? { jwks: readJwksFile(values['jwks-file']) } : {}),
-      ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
-      ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+    const client = await registerPreregisteredClient(
+      // The CLI does not know which resources the server will serve; the server does not need to
+      // be running. A resource server binding is checked for shape here, matched at introspection.
+      { provider, adapter, artifacts },
+      {
+        name: values.name,
+        resourceServer: values['resource-server'] === true,
+        ...(values.resource ? { resources: values.resource } : {}),
+        ...(values['grant-type'] ? { grantTypes: values['grant-type'] } : {}),
+        ...(values.scope ? { scope: values.scope } : {}),
+        ...(authMethod ? { authMethod: authMethod as (typeof AUTH_METHODS)[number] } : {}),
+        ...(values['jwks-file'] ? { jwks: readJwksFile(values['jwks-file']) } : {}),
+        ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
+        ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+      },
+    ).catch((error: unknown) => {
+      throw error instanceof PreregistrationError ? new UsageError(error.message) : error;
     });
     io.stdout.write(`client_id=${client.client_id}\n`);
     if (client.client_secret) {
       io.stdout.write(`client_secret=${client.client_secret}\n`);
       io.stderr.write('Store the secret now: only its hash is kept, it cannot be shown again.\n');
+    }
+    const introspection = client.privileges.introspection;
+    if (introspection && 'resources' in introspection) {
+      io.stderr.write(`It may introspect access tokens for ${introspection.resources.join(', ')}.\n`);
     }
     return 0;
   } finally {
@@ -108,6 +129,7 @@ function parseClientsArgs(argv: string[]) {
       options: {
         name: { type: 'string' },
         'resource-server': { type: 'boolean' },
+        resource: { type: 'string', multiple: true },
         'grant-type': { type: 'string', multiple: true },
         scope: { type: 'string' },
         'auth-method': { type: 'string' },

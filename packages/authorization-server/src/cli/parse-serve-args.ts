@@ -16,6 +16,7 @@ const SERVE_FLAGS = {
   'resource-scopes': { type: 'string' },
   'resource-token-format': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
+  'max-dynamic-clients': { type: 'string' },
   'log-level': { type: 'string' },
   'dangerously-allow-loopback-client-metadata': { type: 'boolean' },
   'dangerously-allow-insecure-issuer': { type: 'boolean' },
@@ -42,6 +43,9 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...databaseFrom(values, env),
       ...resourcesFrom(values),
       trustProxy: values['trust-proxy'] === true,
+      ...(values['max-dynamic-clients'] !== undefined
+        ? { dynamicClients: { max: parseMaxDynamicClients(values['max-dynamic-clients']) } }
+        : {}),
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
       dangerouslyAllowLoopbackClientMetadata: values['dangerously-allow-loopback-client-metadata'] === true,
       dangerouslyAllowInsecureIssuer: values['dangerously-allow-insecure-issuer'] === true,
@@ -92,6 +96,13 @@ function parseOrUsageError(argv: string[]) {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function parseMaxDynamicClients(value: string): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`--max-dynamic-clients must be a whole number of at least 1, not "${value}"`);
+  }
+  return Number(value);
 }
 
 function parsePort(value: string): number {

@@ -26,6 +26,8 @@ Options:
                       opaque (default: resource servers introspect; 1-hour tokens)
                       or jwt (RFC 9068; 5-minute tokens)
   --trust-proxy       trust X-Forwarded-For/-Proto from a reverse proxy
+  --max-dynamic-clients N
+                      most clients dynamic registration may hold (default 10000)
   --log-level L       debug, info (default), warn or error
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback

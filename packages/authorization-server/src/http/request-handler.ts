@@ -8,14 +8,11 @@ import {
 } from '../interactions/interaction-routes.ts';
 import { interactionStylesheet } from '../interactions/pages/index.ts';
 import { HttpError } from './http-error.ts';
-import type { RateLimiter } from './rate-limiter.ts';
 
 export interface RequestHandlerDependencies {
   readonly provider: Provider;
   readonly interactions: InteractionDependencies;
-  readonly registrationLimiter: RateLimiter;
   readonly logger: Logger;
-  readonly clientIp: (req: IncomingMessage) => string;
   /** The issuer's host: every URL the AS builds must use it, whatever the request says. */
   readonly issuerHost: string;
 }
@@ -24,7 +21,9 @@ const STYLESHEET_PATH = '/interaction-assets/styles.css';
 
 /**
  * The AS's front door. A few paths are ours (health, pages, stylesheet, RFC 8414 metadata
- * alias, DCR rate limit); everything else is oidc-provider's.
+ * alias); everything else is oidc-provider's. Limits on oidc-provider's routes (the DCR rate
+ * limit) are not applied here, where a path can be spelled many ways, but where oidc-provider has
+ * resolved the route (clients/dynamic-client-registration.ts).
  */
 export function createRequestHandler(deps: RequestHandlerDependencies) {
   const providerCallback = deps.provider.callback();
@@ -39,16 +38,6 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
       if (pathname === '/.well-known/oauth-authorization-server') {
         // RFC 8414 §3: the same document as OIDC discovery, at the OAuth well-known path.
         req.url = `/.well-known/openid-configuration${req.url?.slice(pathname.length) ?? ''}`;
-      }
-      if (pathname === '/reg' && req.method === 'POST') {
-        const decision = await deps.registrationLimiter.consume(deps.clientIp(req));
-        if (!decision.allowed) {
-          res.setHeader('retry-after', String(decision.retryAfterSeconds));
-          return sendJson(res, 429, {
-            error: 'too_many_requests',
-            error_description: `too many client registrations from this address; retry in ${decision.retryAfterSeconds}s`,
-          });
-        }
       }
       // oidc-provider builds endpoint URLs from the request's Host (or X-Forwarded-Host behind a
       // trusted proxy). Those are client-controlled: pin them to the configured issuer, so no

@@ -1,6 +1,7 @@
 import type { Logger } from '@mcp-auth/shared';
 import Provider, { type Adapter, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { renderErrorPage } from '../interactions/pages/index.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
@@ -8,8 +9,13 @@ import type { ServerSecrets } from '../keys/server-secrets.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { AccountRecord } from '../storage/storage-backend.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
+import { requireClientCredentialsPrivilege } from './client-credentials-guard.ts';
 import { patchClientBehaviour } from './client-patches.ts';
-import { PRIVILEGED_CLIENT_METADATA, validatePrivilegedClientMetadata } from './client-policy.ts';
+import {
+  clientIdMetadataDocumentPolicy,
+  INVENTED_CLIENT_METADATA,
+  validateClientMetadata,
+} from './client-policy.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
 import { answerJwtAccessTokensAtIntrospectionAndRevocation } from './jwt-access-token-endpoints.ts';
@@ -31,8 +37,10 @@ export interface ProviderDependencies {
   readonly metadataFetch: Fetch;
   /** Statically configured clients (the development introspection client, pre-registered ones). */
   readonly staticClients: Configuration['clients'];
-  /** Client ids allowed to introspect any token: resource servers. */
-  readonly resourceServerClientIds: ReadonlySet<string>;
+  /** The operator's records of what a client may do beyond any client (clients/client-privileges.ts). */
+  readonly privileges: ClientPrivilegeRecords;
+  /** Admits or refuses one RFC 7591 registration (rate limit, bound); none: always admitted. */
+  readonly admitRegistration?: (ctx: KoaContextWithOIDC) => Promise<false>;
   readonly trustProxy: boolean;
   readonly logger: Logger;
 }
@@ -45,7 +53,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const secureCookies = new URL(deps.issuer).protocol === 'https:';
   const accountOf = accountReadOncePerRequest(deps.accounts);
   const resourceIndicators = resourceIndicatorsFeature(deps.registry, SIGNING_ALG);
-  const introspectionAllowed = introspectionAllowedPolicy(deps.resourceServerClientIds);
+  const introspectionAllowed = introspectionAllowedPolicy(deps.privileges, deps.registry);
   const revocationAllowed = revocationAllowedPolicy();
   const jwtLedger = new JwtAccessTokenLedger(deps.adapter(JWT_ACCESS_TOKEN_LEDGER_MODEL));
   const configuration: Configuration = {
@@ -119,16 +127,22 @@ export function createProvider(deps: ProviderDependencies): Provider {
       customizers: { jwt: (_ctx, token, jwt) => jwtLedger.recordIssued(token, Number(jwt.payload.exp)) },
     },
     extraClientMetadata: {
-      properties: [...PRIVILEGED_CLIENT_METADATA],
-      validator: validatePrivilegedClientMetadata as never,
+      properties: [...INVENTED_CLIENT_METADATA],
+      validator: validateClientMetadata as never,
     },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      registration: {
+        enabled: true,
+        initialAccessToken: false,
+        // Never issued (RFC 7592 management stays off); the hook admits the registration.
+        issueRegistrationAccessToken: deps.admitRegistration ?? false,
+      },
       clientIdMetadataDocument: {
         enabled: true,
         ack: 'draft-02',
         cacheDuration: { min: 60, max: DAY },
+        allowClient: clientIdMetadataDocumentPolicy,
       },
       resourceIndicators,
       introspection: {
@@ -155,6 +169,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.trustProxy;
   patchClientBehaviour(provider);
+  requireClientCredentialsPrivilege(provider, deps.privileges, deps.registry);
   answerMissingClientAuthenticationWith401(provider);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
     issuer: deps.issuer,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writePrivateFile } from '@mcp-auth/shared';
+import type { ClientPrivileges } from '../clients/client-privileges.ts';
 
 export const DEV_INTROSPECTION_CLIENT_ID = 'mcp-auth-dev-resource-server';
 export const DEV_INTROSPECTION_FILE = 'dev-introspection-client.json';
@@ -53,6 +54,11 @@ export function devIntrospectionClient(credentials: DevIntrospectionCredentials)
     response_types: [] as never[],
     redirect_uris: [] as string[],
     token_endpoint_auth_method: 'client_secret_basic' as const,
-    mcp_resource_server: true,
   };
 }
+
+/**
+ * What the development credential may do, configured here rather than stored: introspect access
+ * tokens for every resource the AS serves (RFC 7662), as the one resource server of a machine.
+ */
+export const DEV_INTROSPECTION_PRIVILEGES: ClientPrivileges = { introspection: { everyResource: true } };

@@ -160,6 +160,12 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     destroy: db.prepare('DELETE FROM artifacts WHERE model = ? AND key = ?'),
     revokeByGrantId: db.prepare('DELETE FROM artifacts WHERE grant_id = ?'),
     purgeExpired: db.prepare('DELETE FROM artifacts WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    extendExpiry: db.prepare(
+      'UPDATE artifacts SET expires_at = ? WHERE model = ? AND key = ? AND expires_at > ? AND expires_at < ?',
+    ),
+    countExpiring: db.prepare(
+      'SELECT COUNT(*) AS n FROM artifacts WHERE model = ? AND expires_at IS NOT NULL AND expires_at > ?',
+    ),
   } satisfies Record<string, StatementSync>;
 
   return {
@@ -194,6 +200,12 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     },
     async purgeExpired(now = epochSeconds()) {
       return Number(statements.purgeExpired.run(now).changes);
+    },
+    async extendExpiry(model, key, expiresAt) {
+      statements.extendExpiry.run(expiresAt, model, key, epochSeconds(), expiresAt);
+    },
+    async countExpiring(model, now = epochSeconds()) {
+      return Number((statements.countExpiring.get(model, now) as { n: number }).n);
     },
   };
 }

@@ -59,4 +59,43 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX artifacts_user_code ON artifacts (model, user_code) WHERE user_code IS NOT NULL;
   CREATE INDEX artifacts_expires_at ON artifacts (expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 2 → 3: the operator's privileges leave client metadata (clients/client-privileges.ts). Earlier
+  // versions stored them inside the Client payload as `mcp_preregistered` / `mcp_resource_server`,
+  // fields a client's own metadata could also name. Each such client gets a ClientPrivileges
+  // record with what it could do before: the client_credentials grant for its registered
+  // `scope` (or every scope, when it had none, as oidc-provider then allowed), introspection
+  // for every registered resource (which resource it serves was never recorded). Dynamic
+  // clients (RFC 7591 sets `client_id_issued_at`) registered before expiry existed get the
+  // default 90 idle days from now. Then the fields leave the payloads. Every row is kept.
+  // `json_patch` drops the members that came out NULL (RFC 7396: null removes).
+  `
+  INSERT INTO artifacts (model, key, payload)
+    SELECT 'ClientPrivileges', key, json_patch('{}', json_object(
+      'clientCredentials', json(CASE
+        WHEN NOT EXISTS (SELECT 1 FROM json_each(client.payload, '$.grant_types') WHERE value = 'client_credentials')
+          THEN NULL
+        WHEN json_type(client.payload, '$.scope') = 'text' AND trim(json_extract(client.payload, '$.scope')) <> ''
+          THEN json_object('scope', json_extract(client.payload, '$.scope'))
+        ELSE json_object('everyScope', json('true'))
+      END),
+      'introspection', json(CASE
+        WHEN json_type(client.payload, '$.mcp_resource_server') = 'true'
+          THEN json_object('everyResource', json('true'))
+      END)
+    ))
+    FROM artifacts AS client
+    WHERE client.model = 'Client'
+      AND (json_type(client.payload, '$.mcp_preregistered') IS NOT NULL
+        OR json_type(client.payload, '$.mcp_resource_server') IS NOT NULL)
+  ON CONFLICT (model, key) DO NOTHING;
+  UPDATE artifacts SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 7776000
+    WHERE model = 'Client' AND expires_at IS NULL
+      AND json_type(payload, '$.client_id_issued_at') IS NOT NULL
+      AND json_type(payload, '$.mcp_preregistered') IS NULL
+      AND json_type(payload, '$.mcp_resource_server') IS NULL;
+  UPDATE artifacts SET payload = json_remove(payload, '$.mcp_preregistered', '$.mcp_resource_server')
+    WHERE model = 'Client'
+      AND (json_type(payload, '$.mcp_preregistered') IS NOT NULL
+        OR json_type(payload, '$.mcp_resource_server') IS NOT NULL);
+  `,
 ];

@@ -16,6 +16,9 @@ import type { SecretsStore } from '../keys/server-secrets.ts';
  *   gives `'not-found'`.
  * - `revokeByGrantId` deletes every record of every model carrying that grant id.
  * - `purgeExpired` deletes records expired before `now` and returns how many it deleted.
+ * - `extendExpiry` only ever moves a live record's expiry later; a record without an expiry keeps
+ *   none, and a missing or expired record stays missing.
+ * - `countExpiring` counts the live records of one model that carry an expiry.
  */
 
 export interface StoredRecord {
@@ -79,6 +82,10 @@ export interface ArtifactStore {
   destroy(model: string, key: string): Promise<void>;
   revokeByGrantId(grantId: string): Promise<void>;
   purgeExpired(now?: number): Promise<number>;
+  /** Sets a live record's expiry (epoch seconds) to `expiresAt` when that is later than it is now. */
+  extendExpiry(model: string, key: string, expiresAt: number): Promise<void>;
+  /** How many live records of `model` carry an expiry (dynamic clients, see clients/dynamic-clients.ts). */
+  countExpiring(model: string, now?: number): Promise<number>;
 }
 
 export interface AccountRecord {

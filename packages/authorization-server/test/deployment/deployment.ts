@@ -107,7 +107,7 @@ export async function startDeployment(cleanup: Array<() => Promise<void>>): Prom
   const cliEnv = { ...databaseEnv, MCP_AUTH_AS_DATA_DIR: join(dir, 'cli') };
   await runAsCommand(['users', 'add', USER.username], cliEnv, `${USER.password}\n`);
   const added = await runAsCommand(
-    ['clients', 'add', '--name', 'Load-balanced RS', '--resource-server'],
+    ['clients', 'add', '--name', 'Load-balanced RS', '--resource-server', '--resource', resourceUrl],
     cliEnv,
   );
   const clientId = /^client_id=(.+)$/m.exec(added)?.[1];

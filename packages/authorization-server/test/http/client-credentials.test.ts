@@ -111,7 +111,11 @@ describe('client credentials grant for pre-registered confidential clients', () 
 
   it('a resource server registered by the operator may introspect; a plain confidential client may not', async () => {
     const { tokens } = await signInNewClient(server);
-    const rs = await server.registerClient({ name: 'My RS', resourceServer: true });
+    const rs = await server.registerClient({
+      name: 'My RS',
+      resourceServer: true,
+      resources: [DEMO_RESOURCE],
+    });
     const allowed = await introspect(
       server.issuer,
       tokens.access_token,

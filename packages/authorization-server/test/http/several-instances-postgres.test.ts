@@ -53,7 +53,11 @@ describe('several AS instances on one PostgreSQL database', () => {
     assert.equal(refreshed.status, 200);
     const next = (await refreshed.json()) as { access_token: string };
     // A resource server registered once (in the shared database) can introspect at any instance.
-    const rs = await second.registerClient({ name: 'Shared RS', resourceServer: true });
+    const rs = await second.registerClient({
+      name: 'Shared RS',
+      resourceServer: true,
+      resources: ['http://localhost:8001/mcp'],
+    });
     const details = (await (
       await introspect(first.issuer, next.access_token, basicAuth(rs.client_id, rs.client_secret ?? ''))
     ).json()) as { active: boolean };

@@ -27,7 +27,7 @@ describe('sign-in lockout: throttling failed sign-ins without locking anyone out
     now = Date.UTC(2030, 0, 1, 12, 0, 0);
     server = await startTestServer(
       { trustProxy: true, rateLimits: { registrationPerMinute: 1000, failedSignInsPerMinute: 10 } },
-      { rateLimitClock: () => now },
+      { clock: () => now },
     );
     await server.accounts.create(BOB.username, BOB.password);
   });
@@ -119,7 +119,7 @@ describe('(d) sign-in throttling shared by AS instances on one PostgreSQL databa
       database: { url: DATABASE_URL, schema },
       rateLimits: { registrationPerMinute: 1000, failedSignInsPerMinute: 10 },
     };
-    const overrides = { rateLimitClock: () => now };
+    const overrides = { clock: () => now };
     first = await startTestServer(options, overrides);
     second = await startTestServer(options, overrides);
   });

@@ -120,6 +120,43 @@ export function runStorageContract(
       assert.ok(await backend.artifacts.find('P', live));
     });
 
+    it('extendExpiry moves a live expiry later only, never gives one, never revives', async () => {
+      const model = unique('X');
+      const at = now();
+      const [soon, later, forever, expired] = [unique('k'), unique('k'), unique('k'), unique('k')];
+      await backend.artifacts.upsert({ model, key: soon, payload: {}, expiresAt: at + 60 });
+      await backend.artifacts.upsert({ model, key: later, payload: {}, expiresAt: at + 6000 });
+      await backend.artifacts.upsert({ model, key: forever, payload: {} });
+      await backend.artifacts.upsert({ model, key: expired, payload: {}, expiresAt: at - 1 });
+      for (const key of [soon, later, forever, expired, unique('missing')]) {
+        await backend.artifacts.extendExpiry(model, key, at + 3000);
+      }
+      // countExpiring at a moment tells the expiries apart without reading them.
+      assert.equal(await backend.artifacts.countExpiring(model, at + 2999), 2, 'soon and later');
+      assert.equal(await backend.artifacts.countExpiring(model, at + 3000), 1, 'soon now ends at +3000');
+      assert.equal(await backend.artifacts.countExpiring(model, at + 5999), 1, 'later was not shortened');
+      assert.equal(await backend.artifacts.countExpiring(model, at + 6000), 0);
+      assert.ok(await backend.artifacts.find(model, forever), 'a record without expiry stays');
+      assert.equal(await backend.artifacts.find(model, expired), undefined, 'an expired one stays expired');
+    });
+
+    it('countExpiring counts the live records of one model that carry an expiry', async () => {
+      const model = unique('C');
+      const at = now();
+      await backend.artifacts.upsert({ model, key: unique('k'), payload: {}, expiresAt: at + 60 });
+      await backend.artifacts.upsert({ model, key: unique('k'), payload: {}, expiresAt: at + 60 });
+      await backend.artifacts.upsert({ model, key: unique('k'), payload: {}, expiresAt: at - 1 });
+      await backend.artifacts.upsert({ model, key: unique('k'), payload: {} });
+      await backend.artifacts.upsert({
+        model: unique('C'),
+        key: unique('k'),
+        payload: {},
+        expiresAt: at + 60,
+      });
+      assert.equal(await backend.artifacts.countExpiring(model), 2);
+      assert.equal(await backend.artifacts.countExpiring(model, at + 61), 0);
+    });
+
     it('consume: consumed, then already-consumed with the grant id; missing is not-found', async () => {
       const key = unique('k');
       const grantId = unique('grant');

@@ -7,6 +7,7 @@ import { memoryRateLimiter } from '../../src/http/rate-limiter.ts';
 import { CsrfProtection } from '../../src/interactions/csrf.ts';
 import { loopbackWithoutPort } from '../../src/provider/client-patches.ts';
 import { isIntrospectionAllowed } from '../../src/provider/introspection-policy.ts';
+import { ResourceRegistry, resourceRegistrySchema } from '../../src/resources/resource-registry.ts';
 
 describe('password hashing', () => {
   it('verifies the right password, refuses a wrong one and malformed hashes', async () => {
@@ -74,42 +75,52 @@ describe('loopback redirect URIs (RFC 8252 §7.3)', () => {
 });
 
 describe('introspection policy (RFC 7662 §2.1, §4)', () => {
-  const rsIds = new Set(['rs-dev']);
-  it('resource servers may introspect anything; others only their own tokens; public clients never', () => {
+  const registry = new ResourceRegistry(
+    resourceRegistrySchema.parse([
+      { uri: 'https://a.example/mcp', name: 'A', scopes: [{ name: 'user', description: 'u' }] },
+      { uri: 'https://b.example/mcp', name: 'B', scopes: [{ name: 'user', description: 'u' }] },
+    ]),
+  );
+  const rs = { clientId: 'rs', clientAuthMethod: 'client_secret_basic' };
+  const boundToA = { introspection: { resources: ['https://a.example/mcp'] } };
+  const accessFor = (aud: string, clientId = 'x') => ({ kind: 'AccessToken', clientId, aud });
+
+  it('a resource server sees access tokens (also client_credentials) for its resources, nothing else', () => {
+    assert.equal(isIntrospectionAllowed(rs, accessFor('https://a.example/mcp'), boundToA, registry), true);
+    const clientCredentials = { kind: 'ClientCredentials', clientId: 'x', aud: 'https://a.example/mcp' };
+    assert.equal(isIntrospectionAllowed(rs, clientCredentials, boundToA, registry), true);
+    assert.equal(isIntrospectionAllowed(rs, accessFor('https://b.example/mcp'), boundToA, registry), false);
+    const refreshToken = { kind: 'RefreshToken', clientId: 'x', aud: 'https://a.example/mcp' };
+    assert.equal(isIntrospectionAllowed(rs, refreshToken, boundToA, registry), false);
     assert.equal(
-      isIntrospectionAllowed(
-        { clientId: 'rs-dev', clientAuthMethod: 'client_secret_basic' },
-        { clientId: 'x' },
-        rsIds,
-      ),
-      true,
+      isIntrospectionAllowed(rs, { kind: 'AccessToken', clientId: 'x' }, boundToA, registry),
+      false,
     );
+  });
+
+  it('every registered resource (the development credential) still means access tokens only', () => {
+    const every = { introspection: { everyResource: true as const } };
+    assert.equal(isIntrospectionAllowed(rs, accessFor('https://b.example/mcp'), every, registry), true);
     assert.equal(
-      isIntrospectionAllowed(
-        { clientId: 'rs', clientAuthMethod: 'client_secret_basic', mcp_resource_server: true },
-        { clientId: 'x' },
-        rsIds,
-      ),
-      true,
+      isIntrospectionAllowed(rs, accessFor('https://elsewhere.example/mcp'), every, registry),
+      false,
     );
+    assert.equal(isIntrospectionAllowed(rs, { kind: 'RefreshToken', clientId: 'x' }, every, registry), false);
+  });
+
+  it('other confidential clients see only their own tokens; public clients never', () => {
+    const client = { clientId: 'c', clientAuthMethod: 'client_secret_basic' };
     assert.equal(
-      isIntrospectionAllowed(
-        { clientId: 'c', clientAuthMethod: 'client_secret_basic' },
-        { clientId: 'x' },
-        rsIds,
-      ),
+      isIntrospectionAllowed(client, accessFor('https://a.example/mcp'), undefined, registry),
       false,
     );
     assert.equal(
-      isIntrospectionAllowed(
-        { clientId: 'c', clientAuthMethod: 'client_secret_basic' },
-        { clientId: 'c' },
-        rsIds,
-      ),
+      isIntrospectionAllowed(client, accessFor('https://a.example/mcp', 'c'), undefined, registry),
       true,
     );
+    const publicClient = { clientId: 'c', clientAuthMethod: 'none' };
     assert.equal(
-      isIntrospectionAllowed({ clientId: 'c', clientAuthMethod: 'none' }, { clientId: 'c' }, rsIds),
+      isIntrospectionAllowed(publicClient, accessFor('https://a.example/mcp', 'c'), boundToA, registry),
       false,
     );
   });

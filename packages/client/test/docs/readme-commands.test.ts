@@ -161,7 +161,7 @@ describe('the README’s commands', () => {
     assert.match(list.output(), /^alice\t/m);
     for (const command of [
       'npx mcp-auth-as clients add --name "Nightly job" --grant-type client_credentials --scope user',
-      'npx mcp-auth-as clients add --name "Weather RS" --resource-server',
+      'npx mcp-auth-as clients add --name "Weather RS" --resource-server --resource http://localhost:8001/mcp',
     ]) {
       const result = shell(command);
       assert.equal(await result.exited, 0, result.output());

@@ -187,6 +187,10 @@ function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string
     destroy: `DELETE FROM ${artifacts} WHERE model = $1 AND key = $2`,
     revokeByGrantId: `DELETE FROM ${artifacts} WHERE grant_id = $1`,
     purgeExpired: `DELETE FROM ${artifacts} WHERE expires_at IS NOT NULL AND expires_at <= $1`,
+    extendExpiry: `UPDATE ${artifacts} SET expires_at = $3
+      WHERE model = $1 AND key = $2 AND expires_at > $4 AND expires_at < $3`,
+    countExpiring: `SELECT count(*) AS n FROM ${artifacts}
+      WHERE model = $1 AND expires_at IS NOT NULL AND expires_at > $2`,
   } as const;
 
   return {
@@ -221,6 +225,12 @@ function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string
       // Rate-limit windows older than a day are as dead as expired artifacts (not counted).
       await pool.query(`DELETE FROM ${rateLimits} WHERE window_start < $1`, [(now - 86_400) * 1000]);
       return (await pool.query(sql.purgeExpired, [now])).rowCount ?? 0;
+    },
+    async extendExpiry(model, key, expiresAt) {
+      await pool.query(sql.extendExpiry, [model, key, expiresAt, epochSeconds()]);
+    },
+    async countExpiring(model, now = epochSeconds()) {
+      return toNumber((await pool.query<{ n: string }>(sql.countExpiring, [model, now])).rows[0]?.n ?? 0);
     },
   };
 }

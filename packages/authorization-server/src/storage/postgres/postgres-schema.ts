@@ -56,4 +56,28 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_limits_window_start ON rate_limits (window_start);
   `,
+  // 4: the operator's privileges leave client metadata; see the SQLite migration 2 → 3 for what
+  // each client gets and why. `jsonb_strip_nulls` drops the members that came out NULL.
+  `
+  INSERT INTO artifacts (model, key, payload)
+    SELECT 'ClientPrivileges', key, jsonb_strip_nulls(jsonb_build_object(
+      'clientCredentials', CASE
+        WHEN NOT COALESCE(payload->'grant_types' @> '["client_credentials"]'::jsonb, false) THEN NULL
+        WHEN jsonb_typeof(payload->'scope') = 'string' AND btrim(payload->>'scope') <> ''
+          THEN jsonb_build_object('scope', payload->>'scope')
+        ELSE jsonb_build_object('everyScope', true)
+      END,
+      'introspection', CASE
+        WHEN payload->'mcp_resource_server' = 'true'::jsonb THEN jsonb_build_object('everyResource', true)
+      END
+    ))
+    FROM artifacts
+    WHERE model = 'Client' AND (payload ? 'mcp_preregistered' OR payload ? 'mcp_resource_server')
+  ON CONFLICT (model, key) DO NOTHING;
+  UPDATE artifacts SET expires_at = extract(epoch FROM now())::bigint + 7776000
+    WHERE model = 'Client' AND expires_at IS NULL AND payload ? 'client_id_issued_at'
+      AND NOT (payload ? 'mcp_preregistered') AND NOT (payload ? 'mcp_resource_server');
+  UPDATE artifacts SET payload = payload - 'mcp_preregistered' - 'mcp_resource_server'
+    WHERE model = 'Client' AND (payload ? 'mcp_preregistered' OR payload ? 'mcp_resource_server');
+  `,
 ];
