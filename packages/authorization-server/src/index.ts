@@ -25,3 +25,4 @@ export {
   startAuthorizationServer,
 } from './server.ts';
 export type { StorageBackend } from './storage/storage-backend.ts';
+export { StorageError } from './storage/storage-error.ts';

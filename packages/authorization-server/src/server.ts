@@ -14,6 +14,7 @@ import {
   type PreregisteredClientInput,
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
+import { explainDataDirError } from './data-dir/data-dir-errors.ts';
 import { memoryRateLimiter, type RateLimit } from './http/rate-limiter.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
@@ -91,8 +92,12 @@ export async function openStorage(
       ...(database.schema ? { schema: database.schema } : {}),
     });
   }
-  await ensurePrivateDirectory(dataDir);
-  return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
+  try {
+    await ensurePrivateDirectory(dataDir);
+    return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
+  } catch (error) {
+    throw explainDataDirError(error);
+  }
 }
 
 /** The AS without a listener: a request handler and what it is made of, for embedding. */
@@ -122,7 +127,7 @@ export async function createAuthorizationServerApp(
     };
   } catch (error) {
     if (!overrides.backend) await backend.close();
-    throw error;
+    throw explainDataDirError(error);
   }
 }
 
@@ -164,7 +169,8 @@ export async function startAuthorizationServer(
   } catch (error) {
     httpServer.close();
     if (!overrides.backend) await backend.close();
-    throw error;
+    // Writing `secrets.json` and the other files of the data folder may fail too.
+    throw explainDataDirError(error);
   }
 }
 

@@ -68,7 +68,11 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
       resources: [{ ...(demo ?? { name: 'MCP demo server', scopes: [] }), uri: mcpUrl }],
     },
     { logger },
-  );
+  ).catch((error: unknown) => {
+    // A data folder or database it cannot use: give the port back before reporting why.
+    server.close();
+    throw error;
+  });
   const rs = createResourceServerApp({
     resourceUrl: mcpUrl,
     port,

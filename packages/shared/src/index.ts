@@ -1,5 +1,12 @@
 export { mediaTypeOf, readBoundedBody } from './bounded-body.ts';
+export {
+  errnoCode,
+  FileSystemError,
+  fileSystemReason,
+  whyFolderCannotBeCreated,
+} from './file-system-errors.ts';
 export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.ts';
 export { isLoopbackHostname } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
+export { hideSqliteExperimentalWarning } from './sqlite-warning.ts';

@@ -6,7 +6,8 @@ import { runUsersCommand } from './users-command.ts';
 
 /**
  * `mcp-auth-as`: the only place that reads argv and the environment. Errors become one line on
- * stderr and an exit code (2 for usage, 1 for failures); `--verbose` adds the stack.
+ * stderr and an exit code (2 for usage, 1 for failures); `--verbose` (or `--log-level debug`)
+ * adds the stack and the underlying error.
  */
 async function main(argv: string[]): Promise<number> {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -17,8 +18,12 @@ async function main(argv: string[]): Promise<number> {
   return runServeCommand(argv, process.env, io);
 }
 
-const verbose = process.argv.includes('--verbose');
 const argv = process.argv.slice(2).filter((arg) => arg !== '--verbose');
+const verbose =
+  process.argv.includes('--verbose') ||
+  argv.some(
+    (arg, index) => arg === '--log-level=debug' || (arg === '--log-level' && argv[index + 1] === 'debug'),
+  );
 main(argv).then(
   (code) => {
     process.exitCode = code;
@@ -28,7 +33,14 @@ main(argv).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mcp-auth-as: ${message}\n`);
     if (usage) process.stderr.write('Run mcp-auth-as --help for usage.\n');
-    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (verbose) writeStackAndCauses(error);
     process.exitCode = usage ? 2 : 1;
   },
 );
+
+/** The stack of the error and of each underlying cause: what `--verbose` is for. */
+function writeStackAndCauses(error: unknown): void {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    process.stderr.write(`${current === error ? '' : 'Caused by: '}${current.stack ?? current.message}\n`);
+  }
+}

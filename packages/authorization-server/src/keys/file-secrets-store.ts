@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from '@mcp-auth/shared';
+import { FileSystemError, fileSystemReason, writePrivateFile } from '@mcp-auth/shared';
 import { isServerSecrets, type SecretsStore, type ServerSecrets } from './server-secrets.ts';
 
 /** Keeps the AS's secrets in one owner-only JSON file in the data folder. */
@@ -26,7 +26,8 @@ async function readSecretsFile(path: string): Promise<ServerSecrets | undefined>
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    // Node's read errors do not say which file: this one does.
+    throw new FileSystemError(`cannot read ${path}: ${fileSystemReason(error)}`, path, error);
   }
   let parsed: unknown;
   try {

@@ -1,7 +1,6 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { openSqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.ts';
+import { explainSqliteError } from './sqlite-errors.ts';
 import {
   type AccountRecord,
   type AccountStore,
@@ -18,30 +17,17 @@ import {
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
- * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native addon).
- * WAL lets readers run beside the single writer, `busy_timeout` makes a second process wait for
- * the lock instead of failing, and every statement is prepared once.
+ * The embedded backend: one SQLite file through the built-in `node:sqlite` (no native addon),
+ * opened by `openSqliteConnection` (checked, migrated, tuned), every statement prepared once.
+ * An SQLite failure while serving (a full disk, a damaged page) reaches the caller as a
+ * `StorageError` naming the file and the cause, which is what the log then says.
  */
-export function openSqliteBackend(options: { path: string }): StorageBackend {
-  const inMemory = options.path === ':memory:';
-  if (!inMemory) createOwnerOnlyFile(options.path);
-  const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA busy_timeout = 5000');
-  if (!inMemory) {
-    db.exec('PRAGMA journal_mode = WAL');
-    tuneForThroughput(db);
-  }
-  // In WAL mode NORMAL keeps every commit through an application crash and the database
-  // consistent through a power loss, which may only undo the latest commits not yet written back
-  // (https://www.sqlite.org/pragma.html#pragma_synchronous). That is the promise: keep it.
-  db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA foreign_keys = ON');
-  migrate(db);
-  if (!inMemory) tightenSidecarFiles(options.path);
+export function openSqliteBackend(options: SqliteConnectionOptions): StorageBackend {
+  const db = openSqliteConnection(options);
   let closed = false;
   return {
-    artifacts: sqliteArtifactStore(db),
-    accounts: sqliteAccountStore(db),
+    artifacts: explainingErrors(sqliteArtifactStore(db), options.path),
+    accounts: explainingErrors(sqliteAccountStore(db), options.path),
     async close() {
       if (closed) return;
       closed = true;
@@ -50,78 +36,19 @@ export function openSqliteBackend(options: { path: string }): StorageBackend {
   };
 }
 
-/**
- * The database holds accounts' password hashes and grant metadata: owner-only. The file is
- * created here with mode 0600 before SQLite opens it (SQLite treats an empty file as a new
- * database), so it is never readable by others, not even for a moment under a lax umask; an
- * existing file is tightened too. A missing parent directory is created owner-only.
- */
-function createOwnerOnlyFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
-}
-
-/** Applies the migrations this file has not seen yet, tracked in `PRAGMA user_version`. */
-function migrate(db: DatabaseSync): void {
-  const row = db.prepare('PRAGMA user_version').get() as { user_version: number };
-  const current = row.user_version;
-  if (current > SQLITE_MIGRATIONS.length) {
-    throw new Error(
-      `the database schema (version ${current}) is newer than this program knows (${SQLITE_MIGRATIONS.length}); upgrade mcp-auth-as`,
-    );
-  }
-  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      // Re-read inside the write lock: another process may have migrated meanwhile.
-      const now = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-      if (now === version) {
-        db.exec(SQLITE_MIGRATIONS[version] ?? '');
-        db.exec(`PRAGMA user_version = ${version + 1}`);
+/** The same store, its SQLite errors turned into `StorageError`s (others pass unchanged). */
+function explainingErrors<Store extends object>(store: Store, path: string): Store {
+  const explained: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(store) as Array<[string, (...args: unknown[]) => unknown]>) {
+    explained[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        throw explainSqliteError(error, path);
       }
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
+    };
   }
-}
-
-/**
- * Speed settings for a database file (measured with node:sqlite on the AS's own statements,
- * ~400-byte rows, WAL, `synchronous = NORMAL`; what each one costs is said with it).
- *
- * - `mmap_size`: pages are read straight from the OS page cache through a memory map instead of
- *   being copied into SQLite's own cache (https://www.sqlite.org/mmap.html): a primary-key read
- *   took ~15 % less time. Writes still go through the WAL. The map is address space, not heap;
- *   the OS can drop its pages. Cost, from that page: an I/O error while reading the file becomes
- *   a signal that stops the process instead of an error that fails one request.
- * - `wal_autocheckpoint`: SQLite copies the WAL back into the database, with its fsyncs, every
- *   time the WAL reaches this many pages (default 1000, ~4 MB; https://www.sqlite.org/wal.html#ckpt).
- *   At 4,000 (a ~16 MB WAL file, reused rather than shrunk) that happens four times less often,
- *   and the b-tree pages every write touches are copied once per checkpoint instead of four
- *   times: an upsert went from ~70 to ~57 µs on average (~48 µs at 10,000, which we did not
- *   take). Costs: a checkpoint blocks the event loop (node:sqlite is synchronous) for longer,
- *   less often; and since `synchronous = NORMAL` fsyncs the WAL only at checkpoints, a power
- *   loss or OS crash (a crash of this process loses nothing) can undo up to the last 4,000
- *   pages of commits instead of 1,000. Such an undo may bring back a spent code or refresh
- *   token; NORMAL allowed that before, for a shorter window, and 10,000 would have made the
- *   window ten times the default for 15 % more write speed.
- */
-function tuneForThroughput(db: DatabaseSync): void {
-  db.exec(`PRAGMA mmap_size = ${256 * 1024 * 1024}`);
-  db.exec('PRAGMA wal_autocheckpoint = 4000');
-}
-
-/**
- * WAL and shared-memory files hold database pages too. SQLite gives them the database file's
- * mode when it creates them; this also tightens ones left behind by an older, laxer run.
- */
-function tightenSidecarFiles(path: string): void {
-  for (const suffix of ['-wal', '-shm']) {
-    if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
-  }
+  return explained as Store;
 }
 
 interface ArtifactRow {
