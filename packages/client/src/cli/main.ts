@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { logout } from '../commands/logout.ts';
 import { type Output, runToolCommand } from '../commands/run-command.ts';
 import { describeSignIn, statusLines, whoAmI } from '../commands/status.ts';
-import { AuthFailure, EXIT, UsageError } from '../connection/errors.ts';
+import { AuthFailure, ClientFailure, EXIT, UsageError } from '../connection/errors.ts';
 import { McpConnection } from '../connection/mcp-connection.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { type ClientOptions, clientOptionsSchema } from '../options.ts';
 import { renderToolResult } from '../repl/render-result.ts';
 import { CredentialStore } from '../store/credential-store.ts';
 import { parseCommandLine, USAGE } from './parse-args.ts';
+import { quietSdkWarnings } from './quiet-sdk-warnings.ts';
 
 /** `mcp-auth-client`: the only place that reads argv, the environment and the terminal. */
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(error.issues.map((issue) => issue.message).join('; '));
     throw error;
   }
+  if (!options.verbose) quietSdkWarnings(console);
   const color = process.stdout.isTTY === true && env.NO_COLOR === undefined && !options.json;
   const output: Output = {
     json: options.json,
@@ -41,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === 'logout' || command.kind === 'status') {
     const provider = new FileOAuthProvider({
       store,
-      resource: options.url,
+      serverUrl: options.url,
       redirectUrl: 'http://127.0.0.1/callback',
       onAuthorizationUrl: () => {
         throw new AuthFailure('not signed in');
@@ -118,7 +120,6 @@ main(process.argv.slice(2)).then(
       if (error.cause)
         process.stderr.write(`caused by: ${String((error.cause as Error).stack ?? error.cause)}\n`);
     }
-    process.exitCode =
-      error instanceof UsageError ? EXIT.usage : error instanceof AuthFailure ? EXIT.auth : EXIT.failure;
+    process.exitCode = error instanceof ClientFailure ? error.exitCode : EXIT.failure;
   },
 );

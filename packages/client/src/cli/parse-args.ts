@@ -16,14 +16,14 @@ Options:
                            with --transport=sse: …/mcp/sse)
   --transport T            streamable-http (default) or sse; env MCP_TRANSPORT_TYPE (streamable_http, sse)
   --callback-port N        loopback port for the sign-in redirect (default 3030; any free one if busy)
-  --scope "S …"            scopes to ask for (default: what the server asks for)
+  --scope "S …"            scopes to ask for, besides what the server asks for
   --client-id ID           use a pre-registered client instead of registering
   --client-secret SECRET   its secret, if confidential (env MCP_AUTH_CLIENT_SECRET)
   --client-metadata-url U  your Client ID Metadata Document (https), used when the AS supports it
   --no-browser             print the sign-in URL instead of opening a browser
   --store DIR              where credentials are kept (default $XDG_STATE_HOME/mcp-auth/client)
   --json                   machine-readable output for list, call and status
-  --verbose                more detail on errors
+  --verbose                more detail on errors (causes, stacks, the SDK's warnings)
   -h, --help               show this help
 
 Exit codes: 0 success, 1 failure, 2 usage error, 3 sign-in failed, 4 the tool reported an error.`;

@@ -1,6 +1,7 @@
 import type { Command } from '../cli/parse-args.ts';
 import { EXIT, UsageError } from '../connection/errors.ts';
 import type { McpConnection } from '../connection/mcp-connection.ts';
+import { toolListLines } from './tool-list-lines.ts';
 
 export interface Output {
   readonly json: boolean;
@@ -45,7 +46,7 @@ export async function runToolCommand(
         ),
       );
     } else {
-      for (const tool of tools) output.line(`${tool.name}${tool.description ? `  ${tool.description}` : ''}`);
+      for (const line of toolListLines(tools)) output.line(line);
     }
     return EXIT.ok;
   }

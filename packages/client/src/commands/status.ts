@@ -1,16 +1,23 @@
+import type { Client } from '@modelcontextprotocol/client';
 import { McpConnection } from '../connection/mcp-connection.ts';
 import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import type { ClientOptions } from '../options.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
 
+/** Runs one operation on a connected client (McpConnection.run, with its options applied). */
+export type Runner = <T>(operation: (client: Client) => Promise<T>) => Promise<T>;
+
 /** What `status` knows without asking the network. */
 export async function describeSignIn(provider: FileOAuthProvider, serverUrl: string) {
   const saved = await provider.savedTokens();
   if (!saved) return { signedIn: false as const, server: serverUrl };
+  const pointer = await provider.signIn();
   const client = await provider.clientInformation({ issuer: saved.issuer });
   return {
     signedIn: true as const,
     server: serverUrl,
+    // RFC 9728 `resource`: every URL of the server that publishes it shares this sign-in.
+    resource: pointer?.resource ?? serverUrl,
     authorizationServer: saved.issuer,
     clientId: client?.client_id,
     scope: saved.tokens.scope,
@@ -25,6 +32,7 @@ export function statusLines(status: Awaited<ReturnType<typeof describeSignIn>>, 
   const expired = expires !== undefined && Date.parse(expires) <= Date.now();
   return [
     `Server:                ${status.server}`,
+    ...(status.resource !== status.server ? [`Protected resource:    ${status.resource}`] : []),
     `Authorization server:  ${status.authorizationServer}`,
     ...(subject ? [`Signed in as:          ${subject}`] : []),
     `Client id:             ${status.clientId ?? '(unknown)'}`,
@@ -35,9 +43,24 @@ export function statusLines(status: Awaited<ReturnType<typeof describeSignIn>>, 
 }
 
 /**
- * "As whom": asks the server, with the stored tokens and never a browser, through a `whoami`
- * tool when it has one. Undefined when it cannot tell (no such tool, or not reachable).
+ * "As whom": asks the server through its `whoami` tool, when it has one; undefined when it has
+ * none. Failures are the caller's to report.
  */
+export async function askWhoAmI(run: Runner): Promise<string | undefined> {
+  const { tools } = await run((client) => client.listTools());
+  if (!tools.some((tool) => tool.name === 'whoami')) return undefined;
+  const result = await run((client) => client.callTool({ name: 'whoami', arguments: {} }));
+  const identity = result.structuredContent as
+    | { username?: string | null; subject?: string | null }
+    | undefined;
+  return identity?.username ?? identity?.subject ?? undefined;
+}
+
+export function whoAmIFailureLine(error: unknown): string {
+  return `(could not ask the server who you are: ${(error as Error).message})`;
+}
+
+/** `status` on the command line: asks with the stored tokens, never through a browser. */
 export async function whoAmI(
   options: ClientOptions,
   store: CredentialStore,
@@ -56,15 +79,10 @@ export async function whoAmI(
       stderr: process.stderr,
       env: {},
     });
-    const { tools } = await connection.run((client) => client.listTools());
-    if (!tools.some((tool) => tool.name === 'whoami')) return undefined;
-    const result = await connection.run((client) => client.callTool({ name: 'whoami', arguments: {} }));
-    const identity = result.structuredContent as
-      | { username?: string | null; subject?: string | null }
-      | undefined;
-    return identity?.username ?? identity?.subject ?? undefined;
+    const opened = connection;
+    return await askWhoAmI((operation) => opened.run(operation));
   } catch (error) {
-    say(`(could not ask the server who you are: ${(error as Error).message})`);
+    say(whoAmIFailureLine(error));
     return undefined;
   } finally {
     await connection?.close();

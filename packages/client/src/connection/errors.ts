@@ -1,17 +1,47 @@
 /** Exit codes that tell scripts what went wrong (documented in the README). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3, toolError: 4 } as const;
 
+/**
+ * A failure explained for the person at the terminal: the message says what was tried and what
+ * to do next, so it is shown as it is, without a stack (that only with --verbose).
+ */
+export class ClientFailure extends Error {
+  readonly exitCode: number = EXIT.failure;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ClientFailure';
+  }
+}
+
 /** Signing in did not work: denied, timed out, refused by the AS. Exit code 3. */
-export class AuthFailure extends Error {
+export class AuthFailure extends ClientFailure {
+  override readonly exitCode: number = EXIT.auth;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AuthFailure';
   }
 }
 
-export class UsageError extends Error {
+export class UsageError extends ClientFailure {
+  override readonly exitCode: number = EXIT.usage;
+
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** The first error of type `type` in `error`'s cause chain (the SDK wraps what our code throws). */
+export function findCause<T extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => T,
+): T | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (current instanceof type) return current;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -8,6 +8,12 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { CredentialStore } from '../store/credential-store.ts';
+import {
+  findSignInPointer,
+  removeSignInPointer,
+  type SignInPointer,
+  saveSignInPointer,
+} from '../store/sign-in-pointer.ts';
 
 /** Tokens on disk, with the moment they expire (epoch ms) so a refresh can come first. */
 export interface SavedTokens {
@@ -17,14 +23,10 @@ export interface SavedTokens {
   readonly expiresAt?: number;
 }
 
-export interface ServerPointer {
-  readonly issuer: string;
-}
-
 export interface FileOAuthProviderOptions {
   readonly store: CredentialStore;
-  /** The MCP server URL: tokens are kept per server (SPEC Client.7). */
-  readonly resource: string;
+  /** The MCP server URL as given (`--url`). */
+  readonly serverUrl: string;
   /** The loopback redirect URI; a function when it is known only once the callback listens. */
   readonly redirectUrl: string | (() => string);
   readonly scope?: string;
@@ -38,18 +40,25 @@ export interface FileOAuthProviderOptions {
 
 /**
  * The client's OAuthClientProvider: the SDK runs the protocol (discovery, registration, PKCE,
- * `resource`, the RFC 9207 `iss` check, refresh, step-up); this class decides what is kept and
- * where. Registrations are kept per AS issuer and never offered to another AS (SPEC Client.4);
- * tokens per issuer and server; the PKCE verifier, `state` and discovery state only in memory
- * for the one flow in progress.
+ * `resource`, the RFC 9207 `iss` check, refresh); this class decides what is kept and where.
+ * Registrations are kept per AS issuer and never offered to another AS (MCP "Dynamic Client
+ * Registration": credentials are bound to the AS that issued them); tokens per issuer and
+ * protected resource; the PKCE verifier, `state` and discovery state only in memory for the one
+ * flow in progress.
+ *
+ * Which issuer and resource this server's sign-in belongs to is read from the store at first
+ * and then follows discovery: the SDK reports both during `auth()`, and the connection reports
+ * what it rediscovers after a 401 (`useSignIn`), so a server that moved to another AS gets a
+ * sign-in there, with that AS's own registration.
  */
 export class FileOAuthProvider implements OAuthClientProvider {
   readonly #options: FileOAuthProviderOptions;
   #codeVerifier: string | undefined;
   #state: string | undefined;
   #discovery: OAuthDiscoveryState | undefined;
-  /** The issuer this process last used, for a `tokens()` call without context. */
   #issuer: string | undefined;
+  #resource: string | undefined;
+  #pointerRead: Promise<void> | undefined;
 
   constructor(options: FileOAuthProviderOptions) {
     this.#options = options;
@@ -72,7 +81,7 @@ export class FileOAuthProvider implements OAuthClientProvider {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: confidential ? 'client_secret_basic' : 'none',
-      // SPEC Client.4: a CLI registers as a native application (RFC 8252).
+      // RFC 8252 §8.4 / OIDC Registration: a CLI registers as a native application.
       application_type: 'native',
       software_id: 'mcp-auth-client',
       ...(this.#options.scope ? { scope: this.#options.scope } : {}),
@@ -89,6 +98,36 @@ export class FileOAuthProvider implements OAuthClientProvider {
     return this.#state;
   }
 
+  /** The AS and resource this server's sign-in belongs to, as far as is known now. */
+  async signIn(): Promise<SignInPointer | undefined> {
+    await this.#readPointer();
+    return this.#issuer
+      ? { issuer: this.#issuer, resource: this.#resource ?? this.#options.serverUrl }
+      : undefined;
+  }
+
+  /** What discovery found: from now on, credentials of this AS for this resource are used. */
+  useSignIn(pointer: SignInPointer): void {
+    this.#issuer = pointer.issuer;
+    this.#resource = pointer.resource;
+  }
+
+  /** Makes this server URL point at the current sign-in (when its tokens were found under another URL). */
+  async rememberSignIn(): Promise<void> {
+    const pointer = await this.signIn();
+    if (pointer) await saveSignInPointer(this.#options.store, this.#options.serverUrl, pointer);
+  }
+
+  /** Called by the SDK's auth() with the issuer of the AS it discovered. */
+  saveAuthorizationServerUrl(issuer: string): void {
+    this.#issuer = issuer;
+  }
+
+  /** Called by the SDK's auth() with the resource indicator it sends (RFC 8707). */
+  saveResourceUrl(resource: string): void {
+    this.#resource = resource;
+  }
+
   async clientInformation(
     ctx?: OAuthClientInformationContext,
   ): Promise<StoredOAuthClientInformation | undefined> {
@@ -99,7 +138,7 @@ export class FileOAuthProvider implements OAuthClientProvider {
         ...(preregistered.clientSecret ? { client_secret: preregistered.clientSecret } : {}),
       } as StoredOAuthClientInformation;
     }
-    const issuer = ctx?.issuer ?? this.#issuer ?? (await this.#serverIssuer());
+    const issuer = ctx?.issuer ?? (await this.signIn())?.issuer;
     if (!issuer) return undefined;
     return this.#options.store.read<StoredOAuthClientInformation>(this.#options.store.clientPath(issuer));
   }
@@ -119,34 +158,35 @@ export class FileOAuthProvider implements OAuthClientProvider {
     return saved?.tokens;
   }
 
-  /** The saved token set for this server, only if it came from `issuer` (when given). */
+  /** The saved token set for this server's resource, only if it came from `issuer` (when given). */
   async savedTokens(issuer?: string): Promise<SavedTokens | undefined> {
-    const knownIssuer = issuer ?? this.#issuer ?? (await this.#serverIssuer());
+    const pointer = await this.signIn();
+    const knownIssuer = issuer ?? pointer?.issuer;
     if (!knownIssuer) return undefined;
-    const saved = await this.#options.store.read<SavedTokens>(
-      this.#options.store.tokensPath(knownIssuer, this.#options.resource),
-    );
-    if (!saved || saved.issuer !== knownIssuer) return undefined;
-    this.#issuer = knownIssuer;
-    return saved;
+    for (const path of this.#tokenPaths(knownIssuer, pointer?.resource)) {
+      const saved = await this.#options.store.read<SavedTokens>(path);
+      if (saved && saved.issuer === knownIssuer) return saved;
+    }
+    return undefined;
   }
 
   async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
-    const issuer =
-      ctx?.issuer ?? (tokens as { issuer?: string }).issuer ?? this.#issuer ?? (await this.#serverIssuer());
+    const issuer = ctx?.issuer ?? (tokens as { issuer?: string }).issuer ?? (await this.signIn())?.issuer;
     if (!issuer)
       throw new Error('cannot store tokens without knowing which authorization server issued them');
     this.#issuer = issuer;
+    const resource = this.#resource ?? this.#options.serverUrl;
     const saved: SavedTokens = {
       issuer,
       tokens,
       savedAt: Date.now(),
       ...(typeof tokens.expires_in === 'number' ? { expiresAt: Date.now() + tokens.expires_in * 1000 } : {}),
     };
-    await this.#options.store.write(this.#options.store.tokensPath(issuer, this.#options.resource), saved);
-    await this.#options.store.write(this.#options.store.serverPath(this.#options.resource), {
-      issuer,
-    } satisfies ServerPointer);
+    const { store, serverUrl } = this.#options;
+    await store.write(store.tokensPath(issuer, resource), saved);
+    // Tokens were once kept per URL typed: that copy is replaced by this one.
+    if (resource !== serverUrl) await store.remove(store.tokensPath(issuer, serverUrl));
+    await saveSignInPointer(store, serverUrl, { issuer, resource });
   }
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
@@ -172,12 +212,13 @@ export class FileOAuthProvider implements OAuthClientProvider {
 
   /** What the SDK asks to forget when the AS says a credential is no longer valid. */
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
-    const issuer = this.#issuer ?? (await this.#serverIssuer());
-    if ((scope === 'all' || scope === 'tokens') && issuer) {
-      await this.#options.store.remove(this.#options.store.tokensPath(issuer, this.#options.resource));
+    const pointer = await this.signIn();
+    if ((scope === 'all' || scope === 'tokens') && pointer) {
+      for (const path of this.#tokenPaths(pointer.issuer, pointer.resource))
+        await this.#options.store.remove(path);
     }
-    if ((scope === 'all' || scope === 'client') && issuer && !this.#options.preregistered) {
-      await this.#options.store.remove(this.#options.store.clientPath(issuer));
+    if ((scope === 'all' || scope === 'client') && pointer && !this.#options.preregistered) {
+      await this.#options.store.remove(this.#options.store.clientPath(pointer.issuer));
     }
     if (scope === 'all' || scope === 'verifier') this.#codeVerifier = undefined;
     if (scope === 'all' || scope === 'discovery') this.#discovery = undefined;
@@ -186,17 +227,34 @@ export class FileOAuthProvider implements OAuthClientProvider {
   /** Forgets this server's tokens (logout); the registration with the AS is kept. */
   async forgetTokens(): Promise<SavedTokens | undefined> {
     const saved = await this.savedTokens();
-    const issuer = saved?.issuer ?? (await this.#serverIssuer());
-    if (issuer)
-      await this.#options.store.remove(this.#options.store.tokensPath(issuer, this.#options.resource));
-    await this.#options.store.remove(this.#options.store.serverPath(this.#options.resource));
+    const pointer = await this.signIn();
+    if (pointer) {
+      for (const path of this.#tokenPaths(pointer.issuer, pointer.resource))
+        await this.#options.store.remove(path);
+    }
+    await removeSignInPointer(this.#options.store, this.#options.serverUrl, pointer?.resource);
     return saved;
   }
 
-  async #serverIssuer(): Promise<string | undefined> {
-    const pointer = await this.#options.store.read<ServerPointer>(
-      this.#options.store.serverPath(this.#options.resource),
-    );
-    return pointer?.issuer;
+  /** Where tokens of `issuer` for this server may be: per resource, then the old per-URL key. */
+  #tokenPaths(issuer: string, resource: string | undefined): string[] {
+    const { store, serverUrl } = this.#options;
+    const paths = [store.tokensPath(issuer, resource ?? serverUrl)];
+    if (resource && resource !== serverUrl) paths.push(store.tokensPath(issuer, serverUrl));
+    return paths;
+  }
+
+  /** Reads the stored pointer once; concurrent callers wait for the same read. */
+  async #readPointer(): Promise<void> {
+    this.#pointerRead ??= this.#loadPointer();
+    await this.#pointerRead;
+  }
+
+  async #loadPointer(): Promise<void> {
+    const pointer = await findSignInPointer(this.#options.store, this.#options.serverUrl);
+    if (!pointer) return;
+    // Discovery may have reported something while the store was read; that wins.
+    this.#issuer ??= pointer.issuer;
+    this.#resource ??= pointer.resource;
   }
 }

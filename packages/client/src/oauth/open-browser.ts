@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 
 /**
- * Opens an authorization URL in the user's browser (SPEC Client.8): only http(s) URLs, and never
- * through a shell, so nothing in the URL can be interpreted as a command. `BROWSER` (a program
- * path, as many Unix tools honour it) wins; otherwise the platform's opener.
+ * Opens an authorization URL in the user's browser (RFC 8252 §4.1, an external user-agent): only
+ * http(s) URLs, and never through a shell, so nothing in the URL can be interpreted as a command.
+ * `BROWSER` (a program path, as many Unix tools honour it) wins; otherwise the platform's opener.
  */
 export function openerFor(
   platform: NodeJS.Platform,

@@ -1,3 +1,4 @@
+import { toolListLines } from '../commands/tool-list-lines.ts';
 import { parseArgumentsJson } from './arguments-json.ts';
 import { closeMatches } from './close-matches.ts';
 import { errorLine } from './error-line.ts';
@@ -43,13 +44,13 @@ async function dispatch(command: RunnableCommand, context: CommandContext): Prom
       for (const line of HELP_LINES) say(line);
       return;
     case 'status':
-      for (const line of await context.cancellable(() => session.status())) say(line);
+      for (const line of await context.cancellable((signal) => session.status(signal))) say(line);
       return;
     case 'logout':
       say(await context.cancellable(() => session.logout()));
       return;
     case 'list':
-      return listTools(await context.cancellable(() => context.tools.refresh()), say);
+      return listTools(await context.cancellable((signal) => context.tools.refresh(signal)), say);
     case 'call':
       return callTool(command.tool, command.argumentsJson, context);
   }
@@ -60,11 +61,7 @@ function listTools(tools: ToolInfo[], say: (line: string) => void): void {
     say('(the server offers no tools)');
     return;
   }
-  const width = Math.max(...tools.map((tool) => tool.name.length));
-  for (const tool of tools) {
-    const summary = tool.description?.trim().split('\n', 1)[0] ?? '';
-    say(summary ? `${tool.name.padEnd(width)}  ${summary}` : tool.name);
-  }
+  for (const line of toolListLines(tools)) say(line);
 }
 
 async function callTool(
@@ -112,8 +109,10 @@ async function callTool(
 /** The named tool, asking the server again once if the cached list lacks it (tools can be added). */
 async function findTool(name: string, context: CommandContext): Promise<ToolInfo | undefined> {
   const byName = (tools: ToolInfo[]) => tools.find((tool) => tool.name === name);
-  const cached = await context.cancellable(() => context.tools.known());
-  const tools = byName(cached) ? cached : await context.cancellable(() => context.tools.refresh());
+  const cached = await context.cancellable((signal) => context.tools.known(signal));
+  const tools = byName(cached)
+    ? cached
+    : await context.cancellable((signal) => context.tools.refresh(signal));
   const tool = byName(tools);
   if (tool) return tool;
   const matches = closeMatches(

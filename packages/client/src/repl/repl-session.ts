@@ -27,12 +27,15 @@ export interface ToolCallOutcome {
   content: Array<{ type: string; text?: string; [key: string]: unknown }>;
 }
 
+/**
+ * Each method that takes a signal should stop (reject) when it aborts (Ctrl-C), including a
+ * sign-in it waits for; the REPL stops waiting for it either way.
+ */
 export interface ReplSession {
-  listTools(): Promise<ToolInfo[]>;
-  /** Should stop (reject) when `signal` aborts; the REPL stops waiting for it either way. */
+  listTools(signal?: AbortSignal): Promise<ToolInfo[]>;
   callTool(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolCallOutcome>;
-  /** Lines describing the sign-in state. */
-  status(): Promise<string[]>;
+  /** Lines describing the sign-in state: where, as whom, until when. */
+  status(signal?: AbortSignal): Promise<string[]>;
   /** One line saying what was forgotten. */
   logout(): Promise<string>;
 }

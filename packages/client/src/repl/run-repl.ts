@@ -86,6 +86,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     }
   });
 
+  // Ctrl-D at a terminal means leave, whatever is running: a call or a sign-in that waits for
+  // the browser is cancelled, and the loop below sees the end of input. (A pipe's end only means
+  // no more commands: what it sent still runs.)
+  rl.on('close', () => {
+    if (options.terminal) running?.abort();
+  });
+
   const context: CommandContext = {
     session,
     tools,

@@ -13,18 +13,18 @@ export class ToolCatalog {
   }
 
   /** The cached list, fetching it the first time; concurrent callers share one request. */
-  known(): Promise<ToolInfo[]> {
-    this.#tools ??= this.#fetch();
+  known(signal?: AbortSignal): Promise<ToolInfo[]> {
+    this.#tools ??= this.#fetch(signal);
     return this.#tools;
   }
 
-  refresh(): Promise<ToolInfo[]> {
-    this.#tools = this.#fetch();
+  refresh(signal?: AbortSignal): Promise<ToolInfo[]> {
+    this.#tools = this.#fetch(signal);
     return this.#tools;
   }
 
-  #fetch(): Promise<ToolInfo[]> {
-    const fetching = this.#session.listTools();
+  #fetch(signal: AbortSignal | undefined): Promise<ToolInfo[]> {
+    const fetching = this.#session.listTools(signal);
     // A failed fetch is not cached: the next use asks again (the user may have signed in since).
     fetching.catch(() => {
       if (this.#tools === fetching) this.#tools = undefined;

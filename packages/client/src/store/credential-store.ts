@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { ensurePrivateDirectory, writePrivateFile } from '@mcp-auth/shared';
 
 /**
- * Where the client keeps what signing in produced, per user (SPEC Client.4, Client.7):
+ * Where the client keeps what signing in produced, per user (MCP authorization: credentials
+ * bound to the AS that issued them, tokens bound to their resource, RFC 8707):
  * - client registrations, keyed by the AS issuer: a client id obtained from one AS is never
  *   offered to another;
- * - tokens, keyed by the AS issuer and the MCP server (the resource).
+ * - tokens, keyed by the AS issuer and the protected resource (RFC 9728 `resource`), which
+ *   several URLs of one server share (`…/mcp`, `…/mcp/sse`);
+ * - pointers from each server URL to its sign-in (sign-in-pointer.ts).
  * Each record is its own file, written atomically (temporary file + rename) with owner-only
  * permissions, so two instances running at once never see a half-written file; the last
  * writer wins, which is the right outcome for a token refreshed by either.
@@ -41,9 +44,9 @@ export class CredentialStore {
     return join(this.#dir, 'tokens', `${fileKey([issuer, resource])}.json`);
   }
 
-  /** The pointer from a server to the AS it signed in with last (for `status` and `logout`). */
-  serverPath(resource: string): string {
-    return join(this.#dir, 'servers', `${fileKey([resource])}.json`);
+  /** The pointer from a server URL to its sign-in: AS issuer and resource (sign-in-pointer.ts). */
+  serverPath(serverUrl: string): string {
+    return join(this.#dir, 'servers', `${fileKey([serverUrl])}.json`);
   }
 
   async read<T>(path: string): Promise<T | undefined> {

@@ -258,3 +258,44 @@ describe('Ctrl-C in the REPL', () => {
     assert.ok(lines.includes('signed in to https://mcp.example.com'));
   });
 });
+
+describe('the end of input', () => {
+  it('Ctrl-D at a terminal while a call (or the sign-in it waits for) runs cancels it and leaves at once', async () => {
+    const started = deferred();
+    const session = fakeSession({
+      callTool: (_name, _args, abort) =>
+        new Promise((_resolve, reject) => {
+          started.resolve();
+          abort.addEventListener('abort', () => reject(abort.reason));
+        }),
+    });
+    const repl = startRepl(session, { terminal: true });
+    repl.type('call slow {}');
+    await started.promise;
+    repl.end();
+    await repl.done;
+    assert.equal(session.calls[0]?.signal.aborted, true, 'the call was cancelled');
+  });
+
+  it('the end of piped input lets the running command finish: a script still gets its answers', async () => {
+    const started = deferred();
+    let finish: (() => void) | undefined;
+    const session = fakeSession({
+      callTool: (_name, args, abort) =>
+        new Promise((resolve) => {
+          started.resolve();
+          finish = () => resolve({ structuredContent: { args }, content: [] });
+          abort.addEventListener('abort', () => resolve({ isError: true, content: [] }));
+        }),
+    });
+    const repl = startRepl(session);
+    repl.type('call slow {"n":1}');
+    await started.promise;
+    repl.end();
+    await settle();
+    finish?.();
+    await repl.done;
+    assert.equal(session.calls[0]?.signal.aborted, false);
+    assert.deepEqual(outputLines(repl.output()), ['{', '  "args": {', '    "n": 1', '  }', '}']);
+  });
+});

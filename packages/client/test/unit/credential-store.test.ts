@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { FileOAuthProvider } from '../../src/oauth/file-oauth-provider.ts';
 import { CredentialStore, defaultStoreDir } from '../../src/store/credential-store.ts';
 
-describe('credential store (SPEC Client.4, Client.7)', () => {
+describe('credential store (credentials bound to their AS and resource)', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mcp-auth-store-'));
@@ -65,7 +65,7 @@ describe('credential store (SPEC Client.4, Client.7)', () => {
     const store = new CredentialStore(join(dir, 'keyed'));
     const provider = new FileOAuthProvider({
       store,
-      resource: 'https://rs.example/mcp',
+      serverUrl: 'https://rs.example/mcp',
       redirectUrl: 'http://127.0.0.1:3030/callback',
       onAuthorizationUrl: () => {},
     });
@@ -82,7 +82,7 @@ describe('credential store (SPEC Client.4, Client.7)', () => {
     const forServer = (resource: string) =>
       new FileOAuthProvider({
         store,
-        resource,
+        serverUrl: resource,
         redirectUrl: 'http://127.0.0.1/cb',
         onAuthorizationUrl: () => {},
       });
@@ -103,7 +103,7 @@ describe('credential store (SPEC Client.4, Client.7)', () => {
   it('pre-registered credentials are used as given and never overwritten', async () => {
     const provider = new FileOAuthProvider({
       store: new CredentialStore(join(dir, 'pre')),
-      resource: 'https://rs.example/mcp',
+      serverUrl: 'https://rs.example/mcp',
       redirectUrl: 'http://127.0.0.1/cb',
       preregistered: { clientId: 'mine', clientSecret: 's3cret' },
       onAuthorizationUrl: () => {},
@@ -119,7 +119,7 @@ describe('credential store (SPEC Client.4, Client.7)', () => {
   it('registration metadata: native app, loopback redirect, refresh_token grant (SEP-2207)', () => {
     const provider = new FileOAuthProvider({
       store: new CredentialStore(join(dir, 'meta')),
-      resource: 'https://rs.example/mcp',
+      serverUrl: 'https://rs.example/mcp',
       redirectUrl: 'http://127.0.0.1:3030/callback',
       onAuthorizationUrl: () => {},
     });

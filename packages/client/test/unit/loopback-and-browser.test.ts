@@ -47,7 +47,7 @@ describe('loopback callback (RFC 8252 §7.3)', () => {
   });
 });
 
-describe('opening the browser (SPEC Client.8)', () => {
+describe('opening the browser (RFC 8252 §4.1: an external user-agent)', () => {
   it('uses BROWSER, else the platform opener, never a shell', () => {
     assert.deepEqual(openerFor('linux', { BROWSER: '/usr/bin/firefox' }), ['/usr/bin/firefox', []]);
     assert.deepEqual(openerFor('linux', {}), ['xdg-open', []]);
