@@ -31,21 +31,39 @@ export function startCommand(
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes after the last output: a process that printed the awaited line and exited is
+  // seen to have printed it.
+  let closed = false;
+  child.once('close', () => (closed = true));
   return {
     child,
     output: () => output,
     waitFor(pattern, timeoutMs = 30_000) {
+      // Checked on each piece of output (an event), not on a timer.
       return new Promise((resolve, reject) => {
-        const started = Date.now();
-        const check = () => {
-          if (pattern.test(output)) return resolve(output);
-          if (child.exitCode !== null)
-            return reject(new Error(`${command} exited (${child.exitCode}):\n${output}`));
-          if (Date.now() - started > timeoutMs)
-            return reject(new Error(`timed out waiting for ${pattern}:\n${output}`));
-          setTimeout(check, 50);
+        const finish = (error?: Error) => {
+          clearTimeout(timer);
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          child.off('close', onClose);
+          if (error) reject(error);
+          else resolve(output);
         };
+        const check = () => {
+          if (pattern.test(output)) finish();
+        };
+        const onClose = () => {
+          if (!pattern.test(output)) finish(new Error(`${command} exited (${child.exitCode}):\n${output}`));
+        };
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting for ${pattern}:\n${output}`)),
+          timeoutMs,
+        );
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        child.once('close', onClose);
         check();
+        if (closed) onClose();
       });
     },
     async stop() {
