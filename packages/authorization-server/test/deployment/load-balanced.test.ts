@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { connectClient } from '../../../resource-server/test/support/stack.ts';
+import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { findNginx } from '@mcp-auth/test-support/nginx';
 import {
   authorize,
   basicAuth,
@@ -11,7 +12,8 @@ import {
   redeemCode,
   refresh,
   registerPublicClient,
-} from '../support/oauth-flow.ts';
+} from '@mcp-auth/test-support/oauth-flow';
+import { connectClient } from '../../../resource-server/test/support/stack.ts';
 import { type Deployment, type Instance, runCleanup, startDeployment, USER } from './deployment.ts';
 import { answeredBy, type Exchange, TrafficRecorder } from './traffic.ts';
 
@@ -69,7 +71,10 @@ async function eachLimited<T>(items: readonly T[], width: number, task: (item: T
   );
 }
 
-describe('two AS and two RS instances behind nginx on one PostgreSQL database', { timeout: 120_000 }, () => {
+describe('two AS and two RS instances behind nginx on one PostgreSQL database', {
+  timeout: 120_000,
+  ...skipUnlessFound(findNginx()),
+}, () => {
   const cleanup: Array<() => Promise<void>> = [];
   let deployment: Deployment;
   let traffic: TrafficRecorder;

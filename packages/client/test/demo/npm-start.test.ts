@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { approveInBrowser } from '../../../resource-server/test/support/headless-browser.ts';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
 import { freePort } from '../../../resource-server/test/support/stack.ts';
 
 const START = fileURLToPath(new URL('../../../../scripts/start-demo.ts', import.meta.url));

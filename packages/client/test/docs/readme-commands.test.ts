@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { findChromium } from '@mcp-auth/test-support/chromium';
 import { CHROMIUM_BROWSER } from '../support/client-process.ts';
 
 /**
@@ -31,6 +33,7 @@ const RUN_BY_CI = [
   'npm run build',
   'npm run lint',
   'npm run typecheck',
+  'npm run test:unit',
   'npm test',
 ];
 /** `npm start` is run by test/demo/npm-start.test.ts through the very script package.json names. */
@@ -42,7 +45,7 @@ interface Shell {
   exited: Promise<number | null>;
 }
 
-describe('the README’s commands', () => {
+describe('the README’s commands', skipUnlessFound(await findChromium()), () => {
   let home: string;
   let env: Record<string, string>;
   const executed = new Set<string>();
