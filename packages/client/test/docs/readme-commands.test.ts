@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { skipUnlessFound } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
+import { waitForOutput } from '@mcp-auth/test-support/process-output';
 import { CHROMIUM_BROWSER } from '../support/client-process.ts';
 
 /**
@@ -66,15 +67,8 @@ describe('the README’s commands', skipUnlessFound(await findChromium()), () =>
     if (input !== undefined) child.stdin?.end(input);
     return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', resolve)) };
   }
-  async function waitFor(running: Shell, pattern: RegExp): Promise<RegExpExecArray> {
-    for (let attempt = 0; attempt < 600; attempt++) {
-      const match = pattern.exec(running.output());
-      if (match) return match;
-      if (running.child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no ${pattern} in:\n${running.output()}`);
-  }
+  const waitFor = (running: Shell, pattern: RegExp): Promise<RegExpExecArray> =>
+    waitForOutput(running.child, running.output, pattern);
   const signalGroup = (running: Shell, signal: NodeJS.Signals) => {
     try {
       if (running.child.pid) process.kill(-running.child.pid, signal);

@@ -144,5 +144,3 @@ function withAuth(token: string): typeof fetch {
     return fetch(input, { ...init, headers });
   };
 }
-
-export { freePort };

@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../free-port.ts';
-import { unprivilegedAccount } from './unprivileged-account.ts';
+import { type CommandAs, commandAs, unprivilegedAccount } from './unprivileged-account.ts';
 
 /** The database the tests connect to, as on CI's machine (`postgres://postgres@127.0.0.1:5432/test`). */
 export const TEST_DATABASE_NAME = 'test';
@@ -169,9 +169,9 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
       cwd: folder,
     };
-    await run(
-      join(install, 'bin', 'initdb'),
-      [
+    const initdb: CommandAs = {
+      command: join(install, 'bin', 'initdb'),
+      args: [
         `--pgdata=${dataDir}`,
         '--username=postgres',
         `--pwfile=${passwordFile}`,
@@ -180,8 +180,11 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
         '--no-locale',
         '--no-sync',
       ],
-      processOptions,
-    );
+    };
+    const { command, args, ...ids } = account
+      ? commandAs(account, initdb.command, initdb.args, { searchAnyFolder: true })
+      : initdb;
+    await run(command, args, { ...processOptions, uid: ids.uid, gid: ids.gid });
     await rm(passwordFile);
     // The port was free a moment ago; another test may take it before PostgreSQL binds it.
     let port = 0;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { systemChromium } from '../../src/chromium/chromium.ts';
 import { findNginx } from '../../src/nginx/find-nginx.ts';
 import { redactPassword } from '../../src/postgres/test-database.ts';
-import { unprivilegedAccount } from '../../src/postgres/unprivileged-account.ts';
+import { commandAs, unprivilegedAccount } from '../../src/postgres/unprivileged-account.ts';
 
 describe('finding the tools the tests need', () => {
   let dir: string;
@@ -67,6 +67,45 @@ describe('finding the tools the tests need', () => {
     assert.deepEqual(await unprivilegedAccount(passwd), { name: 'nobody', uid: 65534, gid: 65534 });
     await writeFile(passwd, 'root:x:0:0:root:/root:/bin/bash\n');
     await assert.rejects(unprivilegedAccount(passwd), /needs the account "nobody"/);
+  });
+
+  it('initdb alone may search any folder (setpriv: no new privileges, one capability); the server never', async () => {
+    await writeFile(join(bin, 'setpriv'), '#!/bin/sh\n');
+    await chmod(join(bin, 'setpriv'), 0o755);
+    const nobody = { name: 'nobody', uid: 65534, gid: 65534 };
+    const initdb = commandAs(nobody, '/pg/bin/initdb', ['-D', '/data'], {
+      searchAnyFolder: true,
+      env: { PATH: bin },
+    });
+    assert.equal(initdb.command, join(bin, 'setpriv'));
+    assert.deepEqual(initdb.args, [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--no-new-privs',
+      '--bounding-set=-all,+dac_read_search',
+      '--inh-caps=-all,+dac_read_search',
+      '--ambient-caps=-all,+dac_read_search',
+      '--',
+      '/pg/bin/initdb',
+      '-D',
+      '/data',
+    ]);
+    assert.equal(initdb.uid, undefined, 'setpriv starts as root and switches itself');
+    assert.deepEqual(
+      commandAs(nobody, '/pg/bin/postgres', ['-D', '/data'], { searchAnyFolder: false, env: { PATH: bin } }),
+      {
+        command: '/pg/bin/postgres',
+        args: ['-D', '/data'],
+        uid: 65534,
+        gid: 65534,
+      },
+    );
+    assert.deepEqual(
+      commandAs(nobody, '/pg/bin/initdb', [], { searchAnyFolder: true, env: { PATH: join(dir, 'empty') } }),
+      { command: '/pg/bin/initdb', args: [], uid: 65534, gid: 65534 },
+      'no setpriv: a plain switch of user',
+    );
   });
 
   it('connection strings in messages never show the password', () => {
