@@ -1,3 +1,5 @@
+import { describe, it, type TestOptions } from 'node:test';
+
 /**
  * What a test needs from the machine (Chromium, nginx, an older Node) is either found or missing
  * for a reason a person can act on. A missing one skips the test with that one-line reason, except
@@ -35,4 +37,20 @@ export function skipUnlessFound(
     );
   }
   return { skip: availability.missing };
+}
+
+/**
+ * A suite that needs `availability`: the suite when found. When missing, one skipped test in its
+ * place, named like it and giving the reason, so that the run's summary counts it (node:test
+ * leaves a skipped suite out of its "skipped" count) and none of its hooks run.
+ */
+export function describeNeeding(
+  availability: Availability<unknown>,
+  name: string,
+  options: TestOptions,
+  suite: () => void,
+): void {
+  const { skip } = skipUnlessFound(availability);
+  if (skip) it(name, { skip }, () => {});
+  else describe(name, options, suite);
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { after, before, it } from 'node:test';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
 import { findChromium, launchChromium } from '@mcp-auth/test-support/chromium';
 import { registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { createPkcePair } from '@mcp-auth/test-support/pkce';
@@ -14,7 +14,7 @@ import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../sup
  * package ships; never a downloaded one): a person signs in, reads the consent page and approves
  * or denies; the browser lands on the client's loopback redirect URI.
  */
-describe('sign-in and consent in Chromium', skipUnlessFound(await findChromium()), () => {
+describeNeeding(await findChromium(), 'sign-in and consent in Chromium', {}, () => {
   let server: TestAuthorizationServer;
   let browser: Browser;
   let callbackServer: Server;

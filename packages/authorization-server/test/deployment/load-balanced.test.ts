@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { after, before, it, type TestContext } from 'node:test';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
 import { findNginx } from '@mcp-auth/test-support/nginx';
 import {
   authorize,
@@ -71,10 +71,9 @@ async function eachLimited<T>(items: readonly T[], width: number, task: (item: T
   );
 }
 
-describe('two AS and two RS instances behind nginx on one PostgreSQL database', {
-  timeout: 120_000,
-  ...skipUnlessFound(findNginx()),
-}, () => {
+const SUITE = 'two AS and two RS instances behind nginx on one PostgreSQL database';
+
+describeNeeding(findNginx(), SUITE, { timeout: 120_000 }, () => {
   const cleanup: Array<() => Promise<void>> = [];
   let deployment: Deployment;
   let traffic: TrafficRecorder;

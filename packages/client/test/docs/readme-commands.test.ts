@@ -3,9 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
 import { waitForOutput } from '@mcp-auth/test-support/process-output';
 import { CHROMIUM_BROWSER } from '../support/client-process.ts';
@@ -46,7 +46,7 @@ interface Shell {
   exited: Promise<number | null>;
 }
 
-describe('the README’s commands', skipUnlessFound(await findChromium()), () => {
+describeNeeding(await findChromium(), 'the README’s commands', {}, () => {
   let home: string;
   let env: Record<string, string>;
   const executed = new Set<string>();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { after, before, it } from 'node:test';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
 import { type Stack, startStack, USER } from '../../../resource-server/test/support/stack.ts';
 import type { SavedTokens } from '../../src/oauth/file-oauth-provider.ts';
@@ -19,9 +19,9 @@ import {
  * The client as a person uses it: real AS and RS, the client as a process, and a real Chromium
  * (through `BROWSER`) for the sign-in and consent pages.
  */
-const needsChromium = skipUnlessFound(await findChromium());
+const chromium = await findChromium();
 
-describe('mcp-auth-client end to end', needsChromium, () => {
+describeNeeding(chromium, 'mcp-auth-client end to end', {}, () => {
   let stack: Stack;
   let home: string;
   let browserLog: string;
@@ -180,7 +180,7 @@ describe('mcp-auth-client end to end', needsChromium, () => {
   });
 });
 
-describe('mcp-auth-client token refresh', needsChromium, () => {
+describeNeeding(chromium, 'mcp-auth-client token refresh', {}, () => {
   it('an access token about to expire is refreshed with no browser', async (t) => {
     // The AS and RS (in this process) read a mocked clock, moved past the token's expiry below
     // instead of waiting for it; the client (its own process) refreshes a token that expires
