@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createBrotliDecompress } from 'node:zlib';
@@ -22,15 +22,19 @@ async function inflate(source: string, target: string, mode = 0o644): Promise<vo
   await pipeline(createReadStream(source), createBrotliDecompress(), createWriteStream(target, { mode }));
 }
 
-/** Decompresses and unpacks one `.tar.br` of the package into `folder`, with the system's tar. */
+/**
+ * Decompresses one `.tar.br` of the package and unpacks it into `folder` with the system's tar,
+ * from a file: tar stops reading at the archive's end marker, which would cut a pipe short.
+ */
 async function inflateTar(source: string, folder: string): Promise<void> {
   await mkdir(folder, { recursive: true });
-  const tar = spawn('tar', ['-x', '-f', '-', '-C', folder], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const archive = join(folder, `${basename(source, '.br')}.partial`);
+  await inflate(source, archive);
+  const tar = spawn('tar', ['-x', '-f', archive, '-C', folder], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   tar.stderr.on('data', (chunk) => (errors += chunk));
-  const closed = once(tar, 'close');
-  await pipeline(createReadStream(source), createBrotliDecompress(), tar.stdin);
-  const [code] = (await closed) as [number | null];
+  const [code] = (await once(tar, 'close')) as [number | null];
+  await rm(archive);
   if (code !== 0) throw new Error(`tar could not unpack ${source} (exit ${code}): ${errors.trim()}`);
 }
 
