@@ -1,7 +1,7 @@
 /**
  * Case 2: the Authorization Server's token endpoint (refresh_token and client_credentials
  * grants), its introspection endpoint, and the cost of one whole authorization code flow, on
- * SQLite and, when one is reachable, on PostgreSQL (a fresh schema, dropped afterwards).
+ * SQLite and on PostgreSQL (the machine's, else an embedded one; a fresh schema, dropped afterwards).
  */
 import { runLoad, type Workload } from '../load.ts';
 import {
@@ -199,6 +199,7 @@ export async function asThroughput(ctx: BenchContext): Promise<CaseOutcome> {
   const skipped: string[] = [];
   const found = await findPostgres();
   if ('url' in found) {
+    ctx.log(`  PostgreSQL: ${found.description}`);
     const target = { url: found.url, schema: freshSchemaName() };
     try {
       postgresql = await measureBackend(ctx, target);
@@ -207,6 +208,7 @@ export async function asThroughput(ctx: BenchContext): Promise<CaseOutcome> {
       await dropSchema(target).catch((error: Error) =>
         ctx.log(`  could not drop ${target.schema}: ${error.message}`),
       );
+      await found.stop();
     }
   } else {
     skipped.push(found.skipped);

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { approveInBrowser } from '../../packages/resource-server/test/support/headless-browser.ts';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
 import { startBenchAuthorizationServer, USER } from '../support/auth-server.ts';
 import { freePort, type ServerChild, startServerChild } from '../support/children.ts';
 import { BUSY_THRESHOLD, measureQuietly } from '../support/interference.ts';

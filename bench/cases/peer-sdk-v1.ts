@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPkcePair } from '../../packages/authorization-server/test/support/pkce.ts';
+import { createPkcePair } from '@mcp-auth/test-support/pkce';
 import { type RequestSpec, runLoad } from '../load.ts';
 import { EXPECTED_RESULT } from '../support/capture.ts';
 import { freePort } from '../support/children.ts';

@@ -3,19 +3,15 @@
  * main thread, on 127.0.0.1, in a temporary data folder (SQLite) or a fresh PostgreSQL schema,
  * with one account and tokens minted through the real sign-in pages (headless).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
+import { CookieJar } from '@mcp-auth/test-support/cookie-jar';
+import { authorize, basicAuth, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { configuredOrMachineDatabase, uniqueSchemaName } from '@mcp-auth/test-support/postgres';
+import { startSupervisedPostgres } from '@mcp-auth/test-support/supervised-postgres';
 import pg from 'pg';
-import { CookieJar } from '../../packages/authorization-server/test/support/cookie-jar.ts';
-import {
-  authorize,
-  basicAuth,
-  redeemCode,
-  registerPublicClient,
-} from '../../packages/authorization-server/test/support/oauth-flow.ts';
 import { freePort } from './children.ts';
 
 export const USER = { username: 'alice', password: 'correct horse battery staple' } as const;
@@ -50,25 +46,37 @@ export interface PostgresTarget {
   readonly schema: string;
 }
 
-/** `DATABASE_URL`, else the machine's 127.0.0.1:5432 `test` database, when it answers. */
-export async function findPostgres(): Promise<{ url: string } | { skipped: string }> {
-  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+export interface BenchPostgres {
+  readonly url: string;
+  /** Where it comes from, for the log: the machine's, or embedded (and why). */
+  readonly description: string;
+  /** Stops an embedded one; nothing for the machine's. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL the tests use (TEST_DATABASE_URL, DATABASE_URL, the machine's at 127.0.0.1:5432),
+ * else an embedded PostgreSQL 18 started for this case; a reason when even that cannot start.
+ */
+export async function findPostgres(): Promise<BenchPostgres | { skipped: string }> {
+  const choice = await configuredOrMachineDatabase();
+  if (choice.url !== undefined) {
+    return { url: choice.url, description: 'the configured or machine PostgreSQL', stop: async () => {} };
+  }
   try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return { url };
-  } catch (error) {
+    const embedded = await startSupervisedPostgres();
     return {
-      skipped: `PostgreSQL not reachable at ${url.replace(/:[^:@/]*@/, ':***@')}: ${(error as Error).message}`,
+      url: embedded.url,
+      description: `an embedded PostgreSQL 18 (${choice.why})`,
+      stop: () => embedded.stop(),
     };
-  } finally {
-    await client.end().catch(() => {});
+  } catch (error) {
+    return { skipped: `${choice.why}, and ${(error as Error).message}` };
   }
 }
 
 export function freshSchemaName(): string {
-  return `mcp_auth_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return uniqueSchemaName('mcp_auth_bench');
 }
 
 export async function dropSchema(target: PostgresTarget): Promise<void> {

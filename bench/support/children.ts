@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../../packages/shared/test/support/free-port.ts';
+import { freePort } from '@mcp-auth/test-support/free-port';
 import type { ChildMessage, ServerChildConfig } from './server-child.ts';
 
 const SCRIPT = new URL('./server-child.ts', import.meta.url).pathname;

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '@mcp-auth/shared';
+import { skipUnlessFound } from '@mcp-auth/test-support/availability';
+import { findChromium } from '@mcp-auth/test-support/chromium';
 import { CHROMIUM_BROWSER, runClient } from '../../client/test/support/client-process.ts';
 import { type RunningLegacyServer, startLegacyServer } from '../src/index.ts';
 
@@ -12,6 +14,8 @@ import { type RunningLegacyServer, startLegacyServer } from '../src/index.ts';
  * like that to old clients (AS metadata and default endpoints at the MCP origin) and still work
  * with today's clients (our client goes through RFC 9728 metadata on the same origin).
  */
+const needsChromium = skipUnlessFound(await findChromium());
+
 describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
   let server: RunningLegacyServer;
   let home: string;
@@ -76,7 +80,7 @@ describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
     );
   });
 
-  it('our client signs in (real Chromium) and calls a tool', async () => {
+  it('our client signs in (real Chromium) and calls a tool', needsChromium, async () => {
     assert.ok(server.demoAccount);
     const log = join(home, 'browser.log');
     await writeFile(log, '');

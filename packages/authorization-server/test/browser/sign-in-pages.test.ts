@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
-import { registerPublicClient } from '../support/oauth-flow.ts';
-import { createPkcePair } from '../support/pkce.ts';
+import { after, before, it } from 'node:test';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
+import { findChromium, launchChromium } from '@mcp-auth/test-support/chromium';
+import { registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { createPkcePair } from '@mcp-auth/test-support/pkce';
+import type { Browser } from 'playwright-core';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /**
- * The sign-in and consent pages in a real browser (Debian's Chromium, never a downloaded one):
- * a person signs in, reads the consent page and approves or denies; the browser lands on the
- * client's loopback redirect URI.
+ * The sign-in and consent pages in a real browser (the system's Chromium, else the one an npm
+ * package ships; never a downloaded one): a person signs in, reads the consent page and approves
+ * or denies; the browser lands on the client's loopback redirect URI.
  */
-describe('sign-in and consent in Chromium', () => {
+describeNeeding(await findChromium(), 'sign-in and consent in Chromium', {}, () => {
   let server: TestAuthorizationServer;
   let browser: Browser;
   let callbackServer: Server;
@@ -20,17 +22,7 @@ describe('sign-in and consent in Chromium', () => {
 
   before(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     // Stands in for the MCP client's loopback callback listener.
     callbackServer = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');

@@ -4,13 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@mcp-auth/test-support/free-port';
+import { testDatabaseUrl } from '@mcp-auth/test-support/postgres';
 import pg from 'pg';
 import { type RunningProcess, startCommand } from '../../../resource-server/test/support/processes.ts';
-import { freePort } from '../../../shared/test/support/free-port.ts';
 import { type RunningNginx, startNginx } from './nginx.ts';
-
-export const DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 export const AS_CLI = join(REPOSITORY, 'packages', 'authorization-server', 'dist', 'cli.js');
@@ -82,6 +80,7 @@ export async function startDeployment(cleanup: Array<() => Promise<void>>): Prom
   const dir = await mkdtemp(join(tmpdir(), 'mcp-auth-lb-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const schema = `mcp_auth_lb_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const DATABASE_URL = await testDatabaseUrl();
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   cleanup.push(async () => {
     try {
@@ -235,5 +234,3 @@ export async function runCleanup(cleanup: Array<() => Promise<void>>, eachMs = 1
   }
   return problems;
 }
-
-export { freePort };

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it, type TestContext } from 'node:test';
-import { connectClient } from '../../../resource-server/test/support/stack.ts';
+import { after, before, it, type TestContext } from 'node:test';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
+import { findNginx } from '@mcp-auth/test-support/nginx';
 import {
   authorize,
   basicAuth,
@@ -11,7 +12,8 @@ import {
   redeemCode,
   refresh,
   registerPublicClient,
-} from '../support/oauth-flow.ts';
+} from '@mcp-auth/test-support/oauth-flow';
+import { connectClient } from '../../../resource-server/test/support/stack.ts';
 import { type Deployment, type Instance, runCleanup, startDeployment, USER } from './deployment.ts';
 import { answeredBy, type Exchange, TrafficRecorder } from './traffic.ts';
 
@@ -69,7 +71,9 @@ async function eachLimited<T>(items: readonly T[], width: number, task: (item: T
   );
 }
 
-describe('two AS and two RS instances behind nginx on one PostgreSQL database', { timeout: 120_000 }, () => {
+const SUITE = 'two AS and two RS instances behind nginx on one PostgreSQL database';
+
+describeNeeding(findNginx(), SUITE, { timeout: 120_000 }, () => {
   const cleanup: Array<() => Promise<void>> = [];
   let deployment: Deployment;
   let traffic: TrafficRecorder;

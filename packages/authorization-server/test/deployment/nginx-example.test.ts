@@ -5,10 +5,13 @@ import { request } from 'node:https';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
+import { freePort } from '@mcp-auth/test-support/free-port';
+import { findNginx } from '@mcp-auth/test-support/nginx';
 import { createSelfSignedCertificate } from '../support/self-signed-certificate.ts';
-import { freePort, runCleanup } from './deployment.ts';
+import { runCleanup } from './deployment.ts';
 import { httpBasics, mainContext, type RunningNginx, runNginx } from './nginx.ts';
 
 /**
@@ -74,7 +77,7 @@ interface Answer {
   body: string;
 }
 
-describe('deploy/nginx/mcp-auth.conf', { timeout: 60_000 }, () => {
+describeNeeding(findNginx(), 'deploy/nginx/mcp-auth.conf', { timeout: 60_000 }, () => {
   const cleanup: Array<() => Promise<void>> = [];
   let dir: string;
   let ca: string;

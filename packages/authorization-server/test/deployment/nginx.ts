@@ -1,27 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
-
-/** Where nginx is: `NGINX_PATH`, else `nginx` on PATH or in /usr/sbin (Debian: `apt-get install nginx`). */
-export function findNginx(): string {
-  const candidates = process.env.NGINX_PATH
-    ? [process.env.NGINX_PATH]
-    : [...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'nginx')), '/usr/sbin/nginx'];
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not there; try the next one.
-    }
-  }
-  throw new Error(
-    'nginx is not installed: these deployment tests run a real load balancer. Install it ' +
-      '(Debian: apt-get install nginx) or point NGINX_PATH at the binary; they do not skip.',
-  );
-}
+import { join } from 'node:path';
+import { findNginx } from '@mcp-auth/test-support/nginx';
 
 /**
  * Main-context lines for a throwaway nginx: one worker (one round-robin state, so alternation
@@ -148,6 +128,7 @@ export async function runNginx(options: {
 }): Promise<RunningNginx> {
   const { prefix, port, timeoutMs = 10_000 } = options;
   const nginx = findNginx();
+  if (!nginx.found) throw new Error(nginx.missing);
   for (const dir of ['conf', 'logs', 'temp']) await mkdir(join(prefix, dir), { recursive: true });
   for (const [name, text] of Object.entries(options.files ?? {}))
     await writeFile(join(prefix, 'conf', name), text);
@@ -155,7 +136,7 @@ export async function runNginx(options: {
   await writeFile(configFile, options.config);
   const pidFile = join(prefix, 'logs', 'nginx.pid');
   const child = spawn(
-    nginx,
+    nginx.found,
     ['-c', configFile, '-p', prefix, '-g', `daemon off; pid ${pidFile}; error_log stderr notice;`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -178,29 +159,29 @@ export async function runNginx(options: {
       clearTimeout(timer);
     },
   };
-  // nginx writes its pid file once it has bound its ports (an older listener on the same port
-  // would answer too, and the new nginx would exit: both are checked).
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(pidFile) || !(await accepts(port)) || child.exitCode !== null) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-    }
-    if (Date.now() > deadline) {
-      await running.stop();
-      throw new Error(`nginx did not listen on ${port} within ${timeoutMs} ms:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return running;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+  // nginx opens its listening sockets, then logs "start worker processes" (an event, not a poll);
+  // when a port is taken it logs bind() failures and exits instead.
+  const started = /start worker processes/;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      running
+        .stop()
+        .then(() => reject(new Error(`nginx did not listen on ${port} within ${timeoutMs} ms:\n${output}`)));
+    }, timeoutMs);
+    const onExit = () => {
+      clearTimeout(timer);
+      reject(new Error(`nginx exited (${child.exitCode ?? child.signalCode}):\n${output}`));
+    };
+    const onOutput = () => {
+      if (!started.test(output)) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stderr?.off('data', onOutput);
+      resolve();
+    };
+    child.once('exit', onExit);
+    child.stderr?.on('data', onOutput);
+    onOutput();
   });
+  return running;
 }

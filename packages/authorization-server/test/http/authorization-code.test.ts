@@ -7,7 +7,7 @@ import {
   type RegisteredClient,
   redeemCode,
   registerPublicClient,
-} from '../support/oauth-flow.ts';
+} from '@mcp-auth/test-support/oauth-flow';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 const RESOURCE = 'http://localhost:8001/mcp';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerPublicClient } from '../support/oauth-flow.ts';
+import { registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /** Every endpoint, every kind of nonsense: always a 4xx with an error body, never a 5xx. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { basicAuth, introspect } from '@mcp-auth/test-support/oauth-flow';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { basicAuth, introspect } from '../support/oauth-flow.ts';
 import { DEMO_RESOURCE, devIntrospectionAuth, signInNewClient } from '../support/signed-in-client.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerPublicClient } from '../support/oauth-flow.ts';
+import { registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
 describe('discovery and dynamic registration', () => {
@@ -119,7 +119,7 @@ describe('self-registered scope', () => {
     try {
       const client = await registerPublicClient(server.issuer, { scope: 'user' });
       assert.equal(client.scope, undefined, 'the AS does not keep a self-declared scope');
-      const { authorize } = await import('../support/oauth-flow.ts');
+      const { authorize } = await import('@mcp-auth/test-support/oauth-flow');
       const { TEST_USER } = await import('../support/test-server.ts');
       const outcome = await authorize(server.issuer, {
         clientId: client.client_id,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { basicAuth, introspect } from '../support/oauth-flow.ts';
+import { basicAuth, introspect } from '@mcp-auth/test-support/oauth-flow';
 import { devIntrospectionAuth, signInNewClient } from '../support/signed-in-client.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { authorize, redeemCode, registerPublicClient } from '../support/oauth-flow.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 const OPAQUE_RESOURCE = 'http://localhost:8001/mcp';

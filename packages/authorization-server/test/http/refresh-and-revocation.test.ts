@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { introspect, refresh } from '@mcp-auth/test-support/oauth-flow';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 import type { StorageBackend } from '../../src/storage/storage-backend.ts';
-import { introspect, refresh } from '../support/oauth-flow.ts';
 import { devIntrospectionAuth, signInNewClient, type TokenSet } from '../support/signed-in-client.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { introspect, refresh } from '../support/oauth-flow.ts';
+import { introspect, refresh } from '@mcp-auth/test-support/oauth-flow';
 import { devIntrospectionAuth, signInNewClient, type TokenSet } from '../support/signed-in-client.ts';
 import { startTestServer } from '../support/test-server.ts';
 

@@ -4,13 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { basicAuth, introspect, refresh } from '@mcp-auth/test-support/oauth-flow';
+import { testDatabaseUrl } from '@mcp-auth/test-support/postgres';
 import pg from 'pg';
-import { basicAuth, introspect, refresh } from '../support/oauth-flow.ts';
 import { signInNewClient } from '../support/signed-in-client.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
-const DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = await testDatabaseUrl();
 
 /**
  * Two AS instances on one PostgreSQL database (the deployment of the README's "Beyond one

@@ -4,6 +4,7 @@ import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 /** A separate thread with its own SQLite connection, racing the others to consume the same keys. */
 const { path, keys, start } = workerData as { path: string; keys: string[]; start: Int32Array };
 const backend = openSqliteBackend({ path });
+parentPort?.postMessage('ready');
 Atomics.wait(start, 0, 0); // every worker starts at the same moment
 const won: string[] = [];
 for (const key of keys) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { testDatabaseUrl } from '@mcp-auth/test-support/postgres';
 import { Pool } from 'pg';
 import { generateServerSecrets, type ServerSecrets } from '../../src/keys/server-secrets.ts';
 import {
@@ -11,12 +12,12 @@ import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres/postgres-schema.
 import { runStorageContract } from './contract.ts';
 
 /**
- * Runs against a real PostgreSQL (CI and development machines have one). Every suite works in a
- * fresh schema of its own, dropped at the end, so runs never see each other's rows. An
- * unreachable database FAILS this file: a storage backend that was never tested must not pass.
+ * Runs against a real PostgreSQL: the machine's, or an embedded one when it has none
+ * (`testDatabaseUrl`). Every suite works in a fresh schema of its own, dropped at the end, so runs
+ * never see each other's rows. An unreachable database FAILS this file: a storage backend that
+ * was never tested must not pass.
  */
-const connectionString =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = await testDatabaseUrl();
 
 const admin = new Pool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 });
 admin.on('error', () => {});

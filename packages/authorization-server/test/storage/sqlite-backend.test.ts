@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ describe('SQLite specifics', () => {
           workerData: { path: file, keys, start },
         }),
     );
+    // Each worker says 'ready' once its connection is open, then waits for the start signal.
+    await Promise.all(workers.map((worker) => once(worker, 'message')));
     const results = workers.map(
       (worker) =>
         new Promise<string[]>((resolve, reject) => {
@@ -57,7 +60,6 @@ describe('SQLite specifics', () => {
           worker.once('error', reject);
         }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
     Atomics.store(start, 0, 1);
     Atomics.notify(start, 0);
     const won = (await Promise.all(results)).flat();

@@ -5,7 +5,7 @@ import {
   type RegisteredClient,
   redeemCode,
   registerPublicClient,
-} from './oauth-flow.ts';
+} from '@mcp-auth/test-support/oauth-flow';
 import { TEST_USER, type TestAuthorizationServer } from './test-server.ts';
 
 export const DEMO_RESOURCE = 'http://localhost:8001/mcp';

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { approveInBrowser } from '../../../resource-server/test/support/headless-browser.ts';
-import { freePort } from '../../../resource-server/test/support/stack.ts';
+import { freePort } from '@mcp-auth/test-support/free-port';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
+import { waitForOutput } from '@mcp-auth/test-support/process-output';
 
 const START = fileURLToPath(new URL('../../../../scripts/start-demo.ts', import.meta.url));
 
@@ -37,14 +38,7 @@ describe('npm start: the whole demo in one command', () => {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
-      const waitFor = async (pattern: RegExp) => {
-        for (let attempt = 0; attempt < 600; attempt++) {
-          const match = pattern.exec(stderr);
-          if (match) return match;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        throw new Error(`timed out waiting for ${pattern}:\n${stderr}`);
-      };
+      const waitFor = (pattern: RegExp) => waitForOutput(child, () => stderr, pattern);
       const account = await waitFor(/Demo account\s+(\S+) \/ (\S+)/);
       assert.match(stderr, /log: .*authorization-server\.log/, 'log paths are printed');
       const signIn = await waitFor(/Sign in at: (\S+)/);

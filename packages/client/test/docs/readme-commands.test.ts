@@ -3,8 +3,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { describeNeeding } from '@mcp-auth/test-support/availability';
+import { findChromium } from '@mcp-auth/test-support/chromium';
+import { waitForOutput } from '@mcp-auth/test-support/process-output';
 import { CHROMIUM_BROWSER } from '../support/client-process.ts';
 
 /**
@@ -31,6 +34,7 @@ const RUN_BY_CI = [
   'npm run build',
   'npm run lint',
   'npm run typecheck',
+  'npm run test:unit',
   'npm test',
 ];
 /** `npm start` is run by test/demo/npm-start.test.ts through the very script package.json names. */
@@ -42,7 +46,7 @@ interface Shell {
   exited: Promise<number | null>;
 }
 
-describe('the README’s commands', () => {
+describeNeeding(await findChromium(), 'the README’s commands', {}, () => {
   let home: string;
   let env: Record<string, string>;
   const executed = new Set<string>();
@@ -63,15 +67,8 @@ describe('the README’s commands', () => {
     if (input !== undefined) child.stdin?.end(input);
     return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', resolve)) };
   }
-  async function waitFor(running: Shell, pattern: RegExp): Promise<RegExpExecArray> {
-    for (let attempt = 0; attempt < 600; attempt++) {
-      const match = pattern.exec(running.output());
-      if (match) return match;
-      if (running.child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no ${pattern} in:\n${running.output()}`);
-  }
+  const waitFor = (running: Shell, pattern: RegExp): Promise<RegExpExecArray> =>
+    waitForOutput(running.child, running.output, pattern);
   const signalGroup = (running: Shell, signal: NodeJS.Signals) => {
     try {
       if (running.child.pid) process.kill(-running.child.pid, signal);

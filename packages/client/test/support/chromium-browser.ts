@@ -1,27 +1,18 @@
 #!/usr/bin/env node
 /**
  * A stand-in for the user's browser, for end-to-end tests: the client under test runs it as
- * `$BROWSER <url>`. It drives Debian's Chromium through the real sign-in and consent pages.
+ * `$BROWSER <url>`. It drives Chromium (the one `findChromium` finds) through the real sign-in
+ * and consent pages.
  * Environment: TEST_BROWSER_USERNAME, TEST_BROWSER_PASSWORD, TEST_BROWSER_LOG (a file that
  * gets one line per invocation, so tests can tell whether a browser was needed).
  */
 import { appendFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '@mcp-auth/test-support/chromium';
 
 const url = process.argv[2] ?? '';
 if (process.env.TEST_BROWSER_LOG) appendFileSync(process.env.TEST_BROWSER_LOG, `${url}\n`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(url);

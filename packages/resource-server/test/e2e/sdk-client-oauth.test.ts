@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
 import {
   Client,
   type OAuthClientInformationMixed,
@@ -9,7 +10,6 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { approveInBrowser } from '../support/headless-browser.ts';
 import { type Stack, startStack, USER } from '../support/stack.ts';
 
 const REDIRECT = 'http://127.0.0.1:38111/callback';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForOutput } from '@mcp-auth/test-support/process-output';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The workspace bins (`mcp-auth-as`, `mcp-auth-rs`), as `npm ci && npm run build` links them. */
@@ -34,20 +35,8 @@ export function startCommand(
   return {
     child,
     output: () => output,
-    waitFor(pattern, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const started = Date.now();
-        const check = () => {
-          if (pattern.test(output)) return resolve(output);
-          if (child.exitCode !== null)
-            return reject(new Error(`${command} exited (${child.exitCode}):\n${output}`));
-          if (Date.now() - started > timeoutMs)
-            return reject(new Error(`timed out waiting for ${pattern}:\n${output}`));
-          setTimeout(check, 50);
-        };
-        check();
-      });
-    },
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      waitForOutput(child, () => output, pattern, timeoutMs).then(() => output),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

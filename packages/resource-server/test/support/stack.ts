@@ -6,14 +6,10 @@ import {
   silentLogger,
   startAuthorizationServer,
 } from '@mcp-auth/authorization-server';
-import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { freePort } from '@mcp-auth/test-support/free-port';
 // The AS package's own test helpers drive the real sign-in pages headlessly.
-import {
-  authorize,
-  redeemCode,
-  registerPublicClient,
-} from '../../../authorization-server/test/support/oauth-flow.ts';
-import { freePort } from '../../../shared/test/support/free-port.ts';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { type ResourceServerOptionsInput, startResourceServer } from '../../src/index.ts';
 import type { ResourceServerOverrides } from '../../src/server.ts';
 
@@ -150,5 +146,3 @@ function withAuth(token: string): typeof fetch {
     return fetch(input, { ...init, headers });
   };
 }
-
-export { freePort };

@@ -1,5 +1,5 @@
-import { CookieJar } from '../../../authorization-server/test/support/cookie-jar.ts';
-import { formAction, hiddenValue, postForm } from '../../../authorization-server/test/support/oauth-flow.ts';
+import { CookieJar } from './cookie-jar.ts';
+import { formAction, hiddenValue, postForm } from './oauth-flow.ts';
 
 /**
  * Plays the person in the browser for an authorization URL a client produced: follows

@@ -1,0 +1,5 @@
+// `npm test`: the Node.js version is checked before the test runner (TypeScript) is loaded, so an
+// older Node says what to install instead of failing on the `.ts` file.
+import '@mcp-auth/shared/check-node-version';
+
+await import('./run-tests.ts');
