@@ -3,9 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  authorize,
+  basicAuth,
+  introspect,
+  redeemCode,
+  registerPublicClient,
+} from '@mcp-auth/test-support/oauth-flow';
 import { runClientsCommand } from '../../src/cli/clients-command.ts';
 import { type AuthorizationServerOptionsInput, DEV_INTROSPECTION_CLIENT_ID } from '../../src/index.ts';
-import { authorize, basicAuth, introspect, redeemCode, registerPublicClient } from '../support/oauth-flow.ts';
 import { freshTestSchema, type TestSchema } from '../support/postgres-test-schema.ts';
 import {
   DEMO_RESOURCE,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { introspect, refresh } from '../support/oauth-flow.ts';
+import { introspect, refresh } from '@mcp-auth/test-support/oauth-flow';
 import {
   DEMO_RESOURCE,
   devIntrospectionAuth,

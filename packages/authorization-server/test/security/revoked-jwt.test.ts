@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decodeJwt } from 'jose';
-import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
-import type { StorageBackend, UpsertRecord } from '../../src/storage/storage-backend.ts';
 import {
   authorize,
   basicAuth,
@@ -11,7 +8,10 @@ import {
   redeemCode,
   refresh,
   registerPublicClient,
-} from '../support/oauth-flow.ts';
+} from '@mcp-auth/test-support/oauth-flow';
+import { decodeJwt } from 'jose';
+import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
+import type { StorageBackend, UpsertRecord } from '../../src/storage/storage-backend.ts';
 import { devIntrospectionAuth, type TokenSet } from '../support/signed-in-client.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { testDatabaseUrl } from '@mcp-auth/test-support/postgres';
 import pg from 'pg';
 import { SIGNED_IN, SignInForm, THROTTLED, WRONG_PASSWORD } from '../support/sign-in-form.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
-const DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = await testDatabaseUrl();
 
 const BOB = { username: 'bob', password: 'bob has another password' } as const;
 const MINUTE = 60_000;

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { testDatabaseUrl, uniqueSchemaName } from '@mcp-auth/test-support/postgres';
 import pg from 'pg';
 
-/** Like test/storage/postgres-backend.test.ts: a real PostgreSQL, and tests FAIL without one. */
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * Like test/storage/postgres-backend.test.ts: a real PostgreSQL (the run's, the machine's or an
+ * embedded one, see @mcp-auth/test-support/postgres), and these tests never skip.
+ */
+const TEST_DATABASE_URL = await testDatabaseUrl();
 
 export interface TestSchema {
   /** A schema name no other run uses (created by the AS on first use). */
@@ -16,7 +18,7 @@ export interface TestSchema {
 }
 
 export function freshTestSchema(prefix: string): TestSchema {
-  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = uniqueSchemaName(prefix);
   const query = async (sql: string, values?: unknown[]) => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();

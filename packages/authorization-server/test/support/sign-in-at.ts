@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { authorize, redeemCode, registerPublicClient } from './oauth-flow.ts';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { DEMO_RESOURCE, type TokenSet } from './signed-in-client.ts';
 
 export interface Credentials {

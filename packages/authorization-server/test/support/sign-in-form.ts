@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { CookieJar } from './cookie-jar.ts';
-import { formAction, hiddenValue, registerPublicClient } from './oauth-flow.ts';
-import { createPkcePair } from './pkce.ts';
+import { CookieJar } from '@mcp-auth/test-support/cookie-jar';
+import { formAction, hiddenValue, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { createPkcePair } from '@mcp-auth/test-support/pkce';
 
 export interface SignInAttempt {
   readonly status: number;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { approveInBrowser } from '../../../resource-server/test/support/headless-browser.ts';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
 import { replSessionFor } from '../../src/cli/repl-session-adapter.ts';
 import { McpConnection } from '../../src/connection/mcp-connection.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';

@@ -8,7 +8,7 @@
  * like a person who walked away).
  */
 import { appendFileSync } from 'node:fs';
-import { approveInBrowser } from '../../../resource-server/test/support/headless-browser.ts';
+import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
 
 const url = new URL(process.argv[2] ?? '');
 if (process.env.TEST_BROWSER_LOG) appendFileSync(process.env.TEST_BROWSER_LOG, `${url.href}\n`);

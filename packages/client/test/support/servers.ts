@@ -2,16 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
-import {
-  authorize,
-  redeemCode,
-  registerPublicClient,
-} from '../../../authorization-server/test/support/oauth-flow.ts';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { type RunningResourceServer, startResourceServer } from '../../../resource-server/src/index.ts';
 import { USER } from '../../../resource-server/test/support/stack.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';
 
-export { freePort } from '../../../shared/test/support/free-port.ts';
+export { freePort } from '@mcp-auth/test-support/free-port';
 export { USER };
 
 export interface TestAuthorizationServer {

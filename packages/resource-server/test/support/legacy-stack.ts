@@ -2,11 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@mcp-auth/shared';
-import {
-  authorize,
-  redeemCode,
-  registerPublicClient,
-} from '../../../authorization-server/test/support/oauth-flow.ts';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 // The combined server of packages/legacy-server serves this package's MCP endpoint beside the AS.
 import { startLegacyServer } from '../../../legacy-server/src/index.ts';
 
