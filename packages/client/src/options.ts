@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Everything the client needs, validated once (from flags and the environment, in cli/). */
+/** Everything the client needs, validated once (from flags and the environment: command-line.ts). */
 export const clientOptionsSchema = z
   .object({
     url: z.string().refine((value) => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../connection/errors.ts';
-import type { ClientOptionsInput } from '../options.ts';
-import { defaultStoreDir } from '../store/credential-store.ts';
+import { UsageError } from './connection/errors.ts';
+import type { ClientOptionsInput } from './options.ts';
+import { defaultStoreDir } from './store/credential-store.ts';
 
 export const USAGE = `Usage: mcp-auth-client [options]                    sign in, then an interactive prompt
        mcp-auth-client [options] list               list the server's tools

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { logout } from '../commands/logout.ts';
-import { type Output, runToolCommand } from '../commands/run-command.ts';
-import { describeSignIn, statusLines, whoAmI } from '../commands/status.ts';
-import { AuthFailure, ClientFailure, EXIT, UsageError } from '../connection/errors.ts';
-import { McpConnection } from '../connection/mcp-connection.ts';
-import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
-import { type ClientOptions, clientOptionsSchema } from '../options.ts';
-import { renderToolResult } from '../repl/render-result.ts';
-import { CredentialStore } from '../store/credential-store.ts';
-import { parseCommandLine, USAGE } from './parse-args.ts';
-import { quietSdkWarnings } from './quiet-sdk-warnings.ts';
+import { parseCommandLine, USAGE } from './command-line.ts';
+import { logout } from './commands/logout.ts';
+import { type Output, runToolCommand } from './commands/run-command.ts';
+import { describeSignIn, statusLines, whoAmI } from './commands/status.ts';
+import { AuthFailure, ClientFailure, EXIT, UsageError } from './connection/errors.ts';
+import { McpConnection } from './connection/mcp-connection.ts';
+import { quietSdkWarnings } from './connection/quiet-sdk-warnings.ts';
+import { FileOAuthProvider } from './oauth/file-oauth-provider.ts';
+import { type ClientOptions, clientOptionsSchema } from './options.ts';
+import { renderToolResult } from './repl/render-result.ts';
+import { CredentialStore } from './store/credential-store.ts';
 
 /** `mcp-auth-client`: the only place that reads argv, the environment and the terminal. */
 async function main(argv: string[]): Promise<number> {
@@ -86,9 +86,9 @@ async function main(argv: string[]): Promise<number> {
     if (command.kind === 'repl') {
       // Loaded only for the REPL: `list` and `call` are run by scripts, where start-up time counts.
       const [{ runRepl }, { replSessionFor }, { historyFileFor }] = await Promise.all([
-        import('../repl/run-repl.ts'),
-        import('./repl-session-adapter.ts'),
-        import('./history-location.ts'),
+        import('./repl/run-repl.ts'),
+        import('./commands/repl-session-adapter.ts'),
+        import('./repl/history.ts'),
       ]);
       await runRepl({
         session: replSessionFor(connection, options.url),
