@@ -5,7 +5,8 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { FileOAuthProvider, SavedTokens } from '../oauth/file-oauth-provider.ts';
+import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
+import type { SavedTokens } from '../oauth/saved-tokens.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
 import { Authorization } from './authorization.ts';
 import type { BrowserMode } from './authorization-browser.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Stack, startStack, USER } from '../../../resource-server/test/support/stack.ts';
-import type { SavedTokens } from '../../src/oauth/file-oauth-provider.ts';
+import type { SavedTokens } from '../../src/oauth/saved-tokens.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';
 import {
   CHROMIUM_BROWSER,
