@@ -8,8 +8,9 @@ import {
 } from '@modelcontextprotocol/client';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { expiresSoon } from '../oauth/saved-tokens.ts';
-import { resourceScopes, scopeUnion } from '../oauth/scopes.ts';
+import { resourceScopes, type ScopeSources, scopeUnion } from '../oauth/scopes.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
+import type { SignInTrace } from '../trace/sign-in-trace.ts';
 import type { BrowserSignIn } from './browser-sign-in.ts';
 import { AuthFailure, findCause, SignInRequired } from './errors.ts';
 import { NetworkFailure, type ScopeChallenge } from './observed-fetch.ts';
@@ -32,6 +33,8 @@ export interface AuthorizationOptions {
   readonly signIn: BrowserSignIn;
   /** The fetch the SDK uses (observed-fetch.ts). */
   readonly fetch: FetchLike;
+  /** `--trace`: told where the scope of each authorization came from. */
+  readonly trace?: SignInTrace | undefined;
 }
 
 /**
@@ -116,9 +119,8 @@ export class Authorization {
     let result: AuthResult;
     try {
       // A re-authorization asks for what was held, not for everything the server offers.
-      result = await this.#authorize({
-        scope: scopeUnion(this.#options.scope, resourceScopes(saved.tokens.scope)),
-      });
+      const sources = { flag: this.#options.scope, held: resourceScopes(saved.tokens.scope) };
+      result = await this.#authorize({ sources, scope: scopeUnion(sources.flag, sources.held) });
     } catch (error) {
       // The AS cannot be reached: go on with the token held; the server says if it still works.
       if (findCause(error, NetworkFailure)) return;
@@ -153,8 +155,14 @@ export class Authorization {
       return 'AUTHORIZED';
     }
     this.#reason = lapsedSignInReason(this.provider, this.#options.url, sent ?? held);
+    const sources = {
+      flag: this.#options.scope,
+      challenge: challenge.scope,
+      held: resourceScopes(held?.tokens.scope),
+    };
     return this.#authorize({
-      scope: scopeUnion(this.#options.scope, challenge.scope, resourceScopes(held?.tokens.scope)),
+      sources,
+      scope: scopeUnion(sources.flag, sources.challenge, sources.held),
       ...(challenge.resourceMetadataUrl ? { resourceMetadataUrl: challenge.resourceMetadataUrl } : {}),
     });
   }
@@ -165,12 +173,15 @@ export class Authorization {
    * address in what it sends, and closes unless a browser answer is now awaited.
    */
   async #authorize(request: {
+    /** The parts `scope` was made of, for --trace. */
+    sources: ScopeSources;
     scope: string | undefined;
     resourceMetadataUrl?: URL;
     forceReauthorization?: boolean;
   }): Promise<AuthResult> {
     const { signIn } = this.#options;
     this.#requestedScope = request.scope;
+    this.#options.trace?.authorizationStarts(request.sources);
     await signIn.listen();
     try {
       const result = await auth(this.provider, {
@@ -216,8 +227,14 @@ export class Authorization {
     const { missing, needs } = stepUpNeed(challenge, held?.tokens.scope);
     this.#operation?.startStepUp(needs);
     this.#reason = async () => `${needs}; sign in again to grant it.`;
+    const sources = {
+      flag: this.#options.scope,
+      held: resourceScopes(held?.tokens.scope),
+      challenge: challenge.scope,
+    };
     const result = await this.#authorize({
-      scope: scopeUnion(this.#options.scope, resourceScopes(held?.tokens.scope), challenge.scope),
+      sources,
+      scope: scopeUnion(sources.flag, sources.held, sources.challenge),
       ...(challenge.resourceMetadataUrl ? { resourceMetadataUrl: challenge.resourceMetadataUrl } : {}),
       // RFC 6749 §6: a refresh cannot widen the grant, so a wider scope needs the browser.
       forceReauthorization: missing.length > 0,
