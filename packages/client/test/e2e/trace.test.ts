@@ -305,6 +305,22 @@ describe('mcp-auth-client --trace', () => {
     await assertNoSecretWhole(run, 'browser', saved);
   });
 
+  it('--trace=json when the server cannot be reached: the failed exchange and the failure itself are JSON lines too', async () => {
+    const port = await freePort();
+    const run = await runClient(
+      ['--url', `http://127.0.0.1:${port}/mcp`, '--trace=json', 'list'],
+      env('unreachable'),
+    );
+    assert.equal(run.code, 1, run.stderr);
+    const objects = run.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { step?: string; error?: string; message?: string });
+    assert.equal(objects[0]?.step, 'mcp-request');
+    assert.equal(objects[0]?.error, 'connection refused');
+    assert.match(objects.at(-1)?.message ?? '', /^mcp-auth-client: cannot reach the MCP server/);
+  });
+
   it('on a terminal the steps are coloured; with NO_COLOR not one escape code is written', async () => {
     const onTerminal = (extra: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve, reject) => {

@@ -159,6 +159,21 @@ describe('--trace output is safe and plain where it must be', () => {
     assert.ok(!renderTextStep(step, false).includes('\u001b'));
   });
 
+  it('a request that gets no answer is a step with its reason, and the error still reaches the caller', async () => {
+    const { tracer, written } = tracerInto('text');
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+    const fetch = tracer.observeFetch(async () => {
+      throw refused;
+    });
+    await assert.rejects(fetch('http://as.test/.well-known/oauth-authorization-server'), refused);
+    assert.match(
+      written.join(''),
+      /^\[1\] Authorization server metadata[\s\S]*✗ no answer: connection refused/m,
+    );
+  });
+
   it('a trace that cannot be written (stderr closed) does not break the request it describes', async () => {
     const tracer = new Tracer({
       format: 'text',

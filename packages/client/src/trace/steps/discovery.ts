@@ -1,7 +1,7 @@
 import { buildDiscoveryUrls } from '@modelcontextprotocol/client';
 import type { ObservedExchange } from '../exchange.ts';
 import { authorizationServerOf, type Lesson, resourceMetadataOf } from '../lesson.ts';
-import { type HttpStep, outcomeNote, succeeded } from './step.ts';
+import { type HttpStep, succeeded } from './step.ts';
 
 const PROTECTED_RESOURCE = '/.well-known/oauth-protected-resource';
 
@@ -56,8 +56,6 @@ export const protectedResourceMetadata: HttpStep = {
           : 'Not here (404): next, the root well-known URL.',
       );
     }
-    const outcome = outcomeNote(exchange);
-    if (outcome) notes.push(outcome);
     return {
       step: 'protected-resource-metadata',
       title: 'Protected resource metadata: who guards this MCP server',
@@ -137,8 +135,6 @@ export const authorizationServerMetadata: HttpStep = {
           : `Not here (${exchange.response.status}): the next URL in that order follows.`,
       );
     }
-    const outcome = outcomeNote(exchange);
-    if (outcome) notes.push(outcome);
     return {
       step: 'authorization-server-metadata',
       title: openId

@@ -1,6 +1,6 @@
 import { authorizationServerMetadata, protectedResourceMetadata } from './discovery.ts';
 import { mcpInsufficientScope, mcpRequest, mcpUnauthorized } from './mcp.ts';
-import { type HttpStep, outcomeNote } from './step.ts';
+import type { HttpStep } from './step.ts';
 import { clientRegistration, tokenRefresh, tokenRequest } from './token.ts';
 
 /**
@@ -22,8 +22,5 @@ export const HTTP_STEPS: readonly HttpStep[] = [
 /** Anything else (a request this trace has no name for). */
 export const otherExchange: HttpStep = {
   matches: () => true,
-  describe: (exchange) => {
-    const outcome = outcomeNote(exchange);
-    return { step: 'http', title: 'HTTP exchange', spec: [], notes: outcome ? [outcome] : [] };
-  },
+  describe: () => ({ step: 'http', title: 'HTTP exchange', spec: [], notes: [] }),
 };

@@ -1,6 +1,6 @@
 import type { ObservedExchange } from '../exchange.ts';
 import { challengeOf, type Lesson, member } from '../lesson.ts';
-import { type HttpStep, outcomeNote, type StepDescription, succeeded } from './step.ts';
+import { type HttpStep, type StepDescription, succeeded } from './step.ts';
 
 /** A request to the MCP endpoint (or the SSE message endpoint), not to the metadata beside it. */
 export function isMcpEndpoint(exchange: ObservedExchange, lesson: Lesson): boolean {
@@ -85,19 +85,15 @@ export const mcpRequest: HttpStep = {
   describe(exchange, lesson): StepDescription {
     const withToken = sentToken(exchange);
     const explain = withToken && succeeded(exchange) && !lesson.callExplained;
-    const outcome = outcomeNote(exchange);
     return {
       step: 'mcp-request',
       title: withToken ? 'MCP request with the access token' : 'MCP request',
       spec: withToken ? ['RFC 6750 §2.1', 'MCP authorization: Access Token Usage'] : [],
-      notes: [
-        ...(explain
-          ? [
-              'Authorization: Bearer …: the token travels in this header on every request, never in the URL (RFC 6750 §2.1).',
-            ]
-          : []),
-        ...(outcome ? [outcome] : []),
-      ],
+      notes: explain
+        ? [
+            'Authorization: Bearer …: the token travels in this header on every request, never in the URL (RFC 6750 §2.1).',
+          ]
+        : [],
       ...(explain
         ? {
             whatJustHappened: lesson.tokensJustIssued

@@ -39,9 +39,3 @@ export function succeeded(exchange: ObservedExchange): boolean {
   const status = exchange.response?.status ?? 0;
   return status >= 200 && status < 300;
 }
-
-/** A note for an exchange that got no answer, or an unexpected status. */
-export function outcomeNote(exchange: ObservedExchange): string | undefined {
-  if (exchange.failure) return `No answer (${exchange.failure}).`;
-  return undefined;
-}

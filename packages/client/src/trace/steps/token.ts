@@ -1,6 +1,6 @@
 import type { ObservedExchange } from '../exchange.ts';
 import { type Lesson, member, stringMember } from '../lesson.ts';
-import { type HttpStep, outcomeNote, type StepDescription, succeeded } from './step.ts';
+import { type HttpStep, type StepDescription, succeeded } from './step.ts';
 
 function grantType(exchange: ObservedExchange): string | undefined {
   return exchange.method === 'POST' ? (exchange.requestForm?.get('grant_type') ?? undefined) : undefined;
@@ -42,8 +42,6 @@ export const clientRegistration: HttpStep = {
     }
     const error = stringMember(exchange.response?.json, 'error');
     if (error) notes.push(`error ${error}: the AS refused the registration (RFC 7591 §3.2.2).`);
-    const outcome = outcomeNote(exchange);
-    if (outcome) notes.push(outcome);
     return {
       step: 'client-registration',
       title: 'Client registration: dynamic (RFC 7591)',
@@ -108,7 +106,6 @@ export const tokenRequest: HttpStep = {
   describe(exchange, lesson): StepDescription {
     const ok = succeeded(exchange);
     const error = tokenError(exchange);
-    const outcome = outcomeNote(exchange);
     const scope = stringMember(exchange.response?.json, 'scope');
     const resource = exchange.requestForm?.get('resource') ?? lesson.resourceMetadata?.resource;
     return {
@@ -125,7 +122,6 @@ export const tokenRequest: HttpStep = {
           ? ['refresh_token (shortened here): kept, so later runs need no browser (RFC 6749 §6).']
           : []),
         ...(error ? [error] : []),
-        ...(outcome ? [outcome] : []),
       ],
       ...(ok
         ? {
@@ -146,7 +142,6 @@ export const tokenRefresh: HttpStep = {
     const received = member(exchange.response?.json, 'refresh_token');
     const scope = exchange.requestForm?.get('scope');
     const error = tokenError(exchange);
-    const outcome = outcomeNote(exchange);
     const rotation =
       typeof received !== 'string'
         ? 'No new refresh_token: the one held stays in use.'
@@ -170,7 +165,6 @@ export const tokenRefresh: HttpStep = {
               'The refresh token no longer works (expired, revoked or reused): the client signs in in the browser.',
             ]
           : []),
-        ...(outcome ? [outcome] : []),
       ],
       ...(ok
         ? {
