@@ -2,9 +2,10 @@
  * `npm start`: the whole demo in one terminal. Starts the Authorization Server and the MCP
  * Resource Server in the background (their logs go to files, whose paths are printed), waits
  * until both answer, then runs the client's prompt here. Leaving the prompt (quit, Ctrl-D) or
- * Ctrl-C stops everything; no server is left running.
+ * Ctrl-C stops everything; no server is left running. `--trace` is the client's: the sign-in
+ * step by step, as the specifications name each step.
  *
- *   npm start [-- --no-browser] [--as-port=9000] [--rs-port=8001]
+ *   npm start [-- --no-browser] [--trace[=json]] [--as-port=9000] [--rs-port=8001]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -55,8 +56,11 @@ async function waitUntilHealthy(url: string, child: ChildProcess, log: string, w
 const { values } = (() => {
   try {
     return parseArgs({
+      // `--trace` alone means text, as for the client.
+      args: process.argv.slice(2).map((arg) => (arg === '--trace' ? '--trace=text' : arg)),
       options: {
         'no-browser': { type: 'boolean' },
+        trace: { type: 'string' },
         'as-port': { type: 'string' },
         'rs-port': { type: 'string' },
       },
@@ -66,6 +70,8 @@ const { values } = (() => {
     return fail((error as Error).message);
   }
 })();
+if (values.trace !== undefined && values.trace !== 'text' && values.trace !== 'json')
+  fail(`--trace is --trace (text) or --trace=json, not "--trace=${values.trace}"`);
 const asPort = parsePort('--as-port', values['as-port'] ?? '9000');
 const rsPort = parsePort('--rs-port', values['rs-port'] ?? '8001');
 await assertPortFree(asPort, 'the Authorization Server', '--as-port');
@@ -143,7 +149,11 @@ process.stderr.write(
   ].join('\n'),
 );
 
-const client = spawn(process.execPath, [cli('client'), ...(values['no-browser'] ? ['--no-browser'] : [])], {
+const clientArgs = [
+  ...(values['no-browser'] ? ['--no-browser'] : []),
+  ...(values.trace ? [`--trace=${values.trace}`] : []),
+];
+const client = spawn(process.execPath, [cli('client'), ...clientArgs], {
   stdio: 'inherit',
   env: { ...process.env, MCP_SERVER_PORT: String(rsPort), MCP_TRANSPORT_TYPE: 'streamable_http' },
 });

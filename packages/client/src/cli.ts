@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Entry point of `mcp-auth-client`; the program lives in cli/main.ts. */
+/** Entry point of `mcp-auth-client`; the program lives in main.ts. */
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -22,4 +22,4 @@ try {
   module.enableCompileCache?.(compileCacheDirectory(process.env));
 } catch {}
 // Imported only now, so that their compilation goes through the cache.
-await import('./cli/main.ts');
+await import('./main.ts');

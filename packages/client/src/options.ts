@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Everything the client needs, validated once (from flags and the environment, in cli/). */
+/** Everything the client needs, validated once (from flags and the environment: command-line.ts). */
 export const clientOptionsSchema = z
   .object({
     url: z.string().refine((value) => {
@@ -23,6 +23,8 @@ export const clientOptionsSchema = z
     storeDir: z.string().min(1),
     verbose: z.boolean().default(false),
     json: z.boolean().default(false),
+    /** `--trace` (text) or `--trace=json`: the sign-in step by step, on stderr. */
+    trace: z.enum(['text', 'json'], { message: '--trace is --trace (text) or --trace=json' }).optional(),
   })
   .refine((options) => !options.clientSecret || options.clientId, {
     message: '--client-secret needs --client-id',

@@ -1,4 +1,4 @@
-import type { Command } from '../cli/parse-args.ts';
+import type { Command } from '../command-line.ts';
 import { EXIT, UsageError } from '../connection/errors.ts';
 import type { McpConnection } from '../connection/mcp-connection.ts';
 import { toolListLines } from './tool-list-lines.ts';

@@ -3,6 +3,7 @@ import { McpConnection } from '../connection/mcp-connection.ts';
 import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import type { ClientOptions } from '../options.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
+import type { SignInTrace } from '../trace/sign-in-trace.ts';
 
 /** Runs one operation on a connected client (McpConnection.run, with its options applied). */
 export type Runner = <T>(operation: (client: Client) => Promise<T>) => Promise<T>;
@@ -65,6 +66,7 @@ export async function whoAmI(
   options: ClientOptions,
   store: CredentialStore,
   say: (line: string) => void,
+  trace?: SignInTrace,
 ): Promise<string | undefined> {
   let connection: McpConnection | undefined;
   try {
@@ -78,6 +80,7 @@ export async function whoAmI(
       say: () => {},
       stderr: process.stderr,
       env: {},
+      trace,
     });
     const opened = connection;
     return await askWhoAmI((operation) => opened.run(operation));

@@ -1,4 +1,5 @@
 import type { CallbackResult, LoopbackCallbackServer } from '../oauth/callback-server.ts';
+import type { SignInTrace } from '../trace/sign-in-trace.ts';
 import { type BrowserMode, presentAuthorizationUrl } from './authorization-browser.ts';
 import { AuthFailure } from './errors.ts';
 import { startSpinner } from './spinner.ts';
@@ -11,6 +12,8 @@ export interface BrowserSignInOptions {
   readonly stderr: NodeJS.WriteStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs: number;
+  /** `--trace`: told of the authorization request and of each callback. */
+  readonly trace?: SignInTrace | undefined;
 }
 
 /**
@@ -48,8 +51,13 @@ export class BrowserSignIn {
    * now, so a run with valid stored tokens never loads `node:http`'s server.
    */
   async listen(): Promise<void> {
+    const { trace } = this.#options;
     this.#listening ??= import('../oauth/callback-server.ts').then(({ LoopbackCallbackServer }) =>
-      LoopbackCallbackServer.listen(this.#options.callbackPort),
+      LoopbackCallbackServer.listen(
+        this.#options.callbackPort,
+        '/callback',
+        trace ? (url, accepted) => trace.callback(url, accepted) : undefined,
+      ),
     );
     const listening = this.#listening;
     try {
@@ -69,6 +77,7 @@ export class BrowserSignIn {
     const answer = callback.waitFor(state, this.#options.timeoutMs);
     answer.catch(() => {});
     this.#answer = answer;
+    this.#options.trace?.authorizationRequest(url);
     if (reason) this.#options.say(reason);
     await presentAuthorizationUrl(url, this.#options.browser, this.#options.say, this.#options.env);
   }
@@ -83,7 +92,8 @@ export class BrowserSignIn {
     const stopSpinner = startSpinner(
       this.#options.stderr,
       'Waiting for you to sign in in the browser …',
-      this.#options.browser !== 'follow',
+      // With --trace, steps are printed while the browser is out: a spinner would garble them.
+      this.#options.browser !== 'follow' && !this.#options.trace,
     );
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<never>((_, reject) => {

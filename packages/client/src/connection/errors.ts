@@ -33,6 +33,18 @@ export class UsageError extends ClientFailure {
   }
 }
 
+/**
+ * Thrown through the transport when the person must finish a sign-in in the browser: the
+ * request fails at once, so no request timeout runs while someone types a password, and the
+ * operation is tried again once the sign-in is done. Never shown: the connection completes it.
+ */
+export class SignInRequired extends Error {
+  constructor() {
+    super('signing in in the browser is needed first');
+    this.name = 'SignInRequired';
+  }
+}
+
 /** The first error of type `type` in `error`'s cause chain (the SDK wraps what our code throws). */
 export function findCause<T extends Error>(
   error: unknown,

@@ -5,8 +5,10 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
-import type { FileOAuthProvider, SavedTokens } from '../oauth/file-oauth-provider.ts';
+import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
+import type { SavedTokens } from '../oauth/saved-tokens.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
+import type { SignInTrace } from '../trace/sign-in-trace.ts';
 import { Authorization } from './authorization.ts';
 import type { BrowserMode } from './authorization-browser.ts';
 import { BrowserSignIn } from './browser-sign-in.ts';
@@ -30,6 +32,8 @@ export interface ConnectionOptions {
   readonly stderr: NodeJS.WriteStream;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly signInTimeoutMs?: number;
+  /** `--trace`: every exchange, the browser step and the callback, explained. */
+  readonly trace?: SignInTrace | undefined;
 }
 
 export interface RunOptions {
@@ -69,12 +73,14 @@ export class McpConnection {
       stderr: options.stderr,
       env: options.env,
       timeoutMs: options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS,
+      trace: options.trace,
     });
     this.#fetch = observedFetch({
       serverUrl: this.#serverUrl,
       record: (answer) => {
         this.#lastAnswer = answer;
       },
+      trace: options.trace,
     });
     this.#authorization = new Authorization({
       url: options.url,
@@ -86,6 +92,7 @@ export class McpConnection {
       say: options.say,
       signIn: this.#signIn,
       fetch: this.#fetch,
+      trace: options.trace,
     });
   }
 

@@ -1,4 +1,5 @@
 import { extractWWWAuthenticateParams, type FetchLike } from '@modelcontextprotocol/client';
+import type { SignInTrace } from '../trace/sign-in-trace.ts';
 
 /**
  * A request that got no answer at all: refused, unknown host, reset, timed out. A TypeError like
@@ -61,6 +62,8 @@ export interface ObservedFetchOptions {
   /** Told about each failed exchange with the MCP server, to explain a later failure. */
   readonly record: (answer: ServerAnswer) => void;
   readonly fetch?: typeof fetch;
+  /** `--trace`: sees every exchange, including each retry. */
+  readonly trace?: SignInTrace | undefined;
 }
 
 /**
@@ -70,7 +73,10 @@ export interface ObservedFetchOptions {
  * answers of the MCP server are recorded, because the SDK's errors keep only a status line.
  */
 export function observedFetch(options: ObservedFetchOptions): FetchLike {
-  const baseFetch = options.fetch ?? fetch;
+  // Wrapped once, here: without --trace the fetch is the plain one, with nothing added per request.
+  const baseFetch = options.trace
+    ? options.trace.observeFetch(options.fetch ?? fetch)
+    : (options.fetch ?? fetch);
   return async (url, init) => {
     const target = new URL(url);
     let response: Response;
@@ -188,7 +194,7 @@ const NETWORK_REASONS: Readonly<Record<string, string>> = {
  * undici's `fetch failed` hides the reason in `cause` (sometimes an AggregateError of them): the
  * errno code when there is one, else the innermost message ("bad port", …).
  */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   let current: unknown = error;
   let innermost = error instanceof Error ? error.message : String(error);
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {

@@ -5,6 +5,9 @@ export interface CallbackResult {
   readonly params: URLSearchParams;
 }
 
+/** Told of each callback request (`--trace`): its URL, and whether its `state` was the one awaited. */
+export type CallbackObserver = (url: URL, accepted: boolean) => void;
+
 const PAGE = (title: string, message: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
@@ -22,13 +25,15 @@ main{background:#fff;border:1px solid #d8dce2;border-radius:12px;padding:2rem 2.
 export class LoopbackCallbackServer {
   readonly #server: Server;
   readonly #path: string;
+  readonly #observe: CallbackObserver | undefined;
   #expectedState: string | undefined;
   #settle: { resolve: (result: CallbackResult) => void; reject: (error: Error) => void } | undefined;
   #port = 0;
 
-  private constructor(server: Server, path: string) {
+  private constructor(server: Server, path: string, observe: CallbackObserver | undefined) {
     this.#server = server;
     this.#path = path;
+    this.#observe = observe;
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method !== 'GET' || url.pathname !== this.#path) {
@@ -42,6 +47,7 @@ export class LoopbackCallbackServer {
       const state = url.searchParams.get('state');
       if (!this.#expectedState || state !== this.#expectedState) {
         // Not our flow (a stale tab, or a forged request): refuse, and keep waiting for ours.
+        this.#observe?.(new URL(url.pathname + url.search, this.redirectUrl), false);
         res.statusCode = 400;
         res.end(
           PAGE(
@@ -61,13 +67,18 @@ export class LoopbackCallbackServer {
           : PAGE('Signed in', 'You can close this tab and return to the terminal.'),
       );
       this.#expectedState = undefined;
+      this.#observe?.(new URL(url.pathname + url.search, this.redirectUrl), true);
       this.#settle?.resolve({ params: url.searchParams });
     });
   }
 
-  static async listen(preferredPort: number, path = '/callback'): Promise<LoopbackCallbackServer> {
+  static async listen(
+    preferredPort: number,
+    path = '/callback',
+    observe?: CallbackObserver,
+  ): Promise<LoopbackCallbackServer> {
     const server = createServer();
-    const callback = new LoopbackCallbackServer(server, path);
+    const callback = new LoopbackCallbackServer(server, path, observe);
     try {
       await listenOn(server, preferredPort);
     } catch (error) {

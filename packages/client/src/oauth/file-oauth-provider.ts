@@ -14,14 +14,8 @@ import {
   type SignInPointer,
   saveSignInPointer,
 } from '../store/sign-in-pointer.ts';
-
-/** Tokens on disk, with the moment they expire (epoch ms) so a refresh can come first. */
-export interface SavedTokens {
-  readonly issuer: string;
-  readonly tokens: StoredOAuthTokens;
-  readonly savedAt: number;
-  readonly expiresAt?: number;
-}
+import { clientMetadataFor } from './client-metadata.ts';
+import { type SavedTokens, savedTokensOf } from './saved-tokens.ts';
 
 export interface FileOAuthProviderOptions {
   readonly store: CredentialStore;
@@ -73,19 +67,11 @@ export class FileOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    const confidential = this.#options.preregistered?.clientSecret !== undefined;
-    return {
-      client_name: 'MCP Auth CLI',
-      redirect_uris: [this.redirectUrl],
-      // SEP-2207: a client that can keep refresh tokens says so with its grant types.
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: confidential ? 'client_secret_basic' : 'none',
-      // RFC 8252 §8.4 / OIDC Registration: a CLI registers as a native application.
-      application_type: 'native',
-      software_id: 'mcp-auth-client',
-      ...(this.#options.scope ? { scope: this.#options.scope } : {}),
-    } as OAuthClientMetadata;
+    return clientMetadataFor({
+      redirectUrl: this.redirectUrl,
+      confidential: this.#options.preregistered?.clientSecret !== undefined,
+      scope: this.#options.scope,
+    });
   }
 
   /** The `state` of the flow in progress (RFC 6749 §10.12), checked at the callback. */
@@ -176,14 +162,8 @@ export class FileOAuthProvider implements OAuthClientProvider {
       throw new Error('cannot store tokens without knowing which authorization server issued them');
     this.#issuer = issuer;
     const resource = this.#resource ?? this.#options.serverUrl;
-    const saved: SavedTokens = {
-      issuer,
-      tokens,
-      savedAt: Date.now(),
-      ...(typeof tokens.expires_in === 'number' ? { expiresAt: Date.now() + tokens.expires_in * 1000 } : {}),
-    };
     const { store, serverUrl } = this.#options;
-    await store.write(store.tokensPath(issuer, resource), saved);
+    await store.write(store.tokensPath(issuer, resource), savedTokensOf(tokens, issuer));
     // Tokens were once kept per URL typed: that copy is replaced by this one.
     if (resource !== serverUrl) await store.remove(store.tokensPath(issuer, serverUrl));
     await saveSignInPointer(store, serverUrl, { issuer, resource });

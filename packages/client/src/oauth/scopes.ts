@@ -1,3 +1,13 @@
+/** Where the parts of a requested scope came from, to explain it (`--trace`). */
+export interface ScopeSources {
+  /** `--scope`. */
+  readonly flag?: string | undefined;
+  /** The server's challenge: the `scope` of a 401's or 403's `WWW-Authenticate`. */
+  readonly challenge?: string | undefined;
+  /** The scopes of the token held, asked for again. */
+  readonly held?: string | undefined;
+}
+
 /** RFC 6749 §3.3: a scope value is a space-separated list of scope tokens. */
 function tokens(scope: string | undefined): string[] {
   return (scope ?? '').split(/\s+/).filter(Boolean);

@@ -1,5 +1,10 @@
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+
+/** The REPL's history lives beside the credentials, with the same owner-only permissions. */
+export function historyFileFor(storeDir: string): string {
+  return join(storeDir, 'repl-history');
+}
 
 /** How many lines are kept across runs. */
 export const HISTORY_SIZE = 500;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { approveInBrowser } from '@mcp-auth/test-support/headless-browser';
-import { replSessionFor } from '../../src/cli/repl-session-adapter.ts';
+import { replSessionFor } from '../../src/commands/repl-session-adapter.ts';
 import { McpConnection } from '../../src/connection/mcp-connection.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';
 import { deferred, outputLines, runScript, startRepl } from '../repl/repl-harness.ts';

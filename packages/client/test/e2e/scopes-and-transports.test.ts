@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SavedTokens } from '../../src/oauth/file-oauth-provider.ts';
+import type { SavedTokens } from '../../src/oauth/saved-tokens.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';
 import { FETCH_BROWSER, runClient } from '../support/client-process.ts';
 import {

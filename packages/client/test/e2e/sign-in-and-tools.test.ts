@@ -6,7 +6,7 @@ import { after, before, it } from 'node:test';
 import { describeNeeding } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
 import { type Stack, startStack, USER } from '../../../resource-server/test/support/stack.ts';
-import type { SavedTokens } from '../../src/oauth/file-oauth-provider.ts';
+import type { SavedTokens } from '../../src/oauth/saved-tokens.ts';
 import { CredentialStore } from '../../src/store/credential-store.ts';
 import {
   CHROMIUM_BROWSER,

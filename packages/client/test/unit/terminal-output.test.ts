@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quietSdkWarnings } from '../../src/cli/quiet-sdk-warnings.ts';
 import { runToolCommand } from '../../src/commands/run-command.ts';
 import type { McpConnection } from '../../src/connection/mcp-connection.ts';
+import { quietSdkWarnings } from '../../src/connection/quiet-sdk-warnings.ts';
 import { startSpinner } from '../../src/connection/spinner.ts';
 
 describe('what the terminal shows', () => {

@@ -1,7 +1,7 @@
-import { logout } from '../commands/logout.ts';
-import { askWhoAmI, describeSignIn, statusLines, whoAmIFailureLine } from '../commands/status.ts';
 import type { McpConnection } from '../connection/mcp-connection.ts';
 import type { ReplSession, ToolCallOutcome, ToolInfo } from '../repl/repl-session.ts';
+import { logout } from './logout.ts';
+import { askWhoAmI, describeSignIn, statusLines, whoAmIFailureLine } from './status.ts';
 
 /** The REPL's view of a signed-in connection; Ctrl-C's signal reaches the connection. */
 export function replSessionFor(connection: McpConnection, serverUrl: string): ReplSession {

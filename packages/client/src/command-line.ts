@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../connection/errors.ts';
-import type { ClientOptionsInput } from '../options.ts';
-import { defaultStoreDir } from '../store/credential-store.ts';
+import { UsageError } from './connection/errors.ts';
+import type { ClientOptionsInput } from './options.ts';
+import { defaultStoreDir } from './store/credential-store.ts';
 
 export const USAGE = `Usage: mcp-auth-client [options]                    sign in, then an interactive prompt
        mcp-auth-client [options] list               list the server's tools
@@ -23,6 +23,8 @@ Options:
   --no-browser             print the sign-in URL instead of opening a browser
   --store DIR              where credentials are kept (default $XDG_STATE_HOME/mcp-auth/client)
   --json                   machine-readable output for list, call and status
+  --trace[=json]           show each step of the sign-in and the calls, named as the specifications
+                           name them, on stderr (=json: one JSON object a line, for tools)
   --verbose                more detail on errors (causes, stacks, the SDK's warnings)
   -h, --help               show this help
 
@@ -39,6 +41,7 @@ const FLAGS = {
   'no-browser': { type: 'boolean' },
   store: { type: 'string' },
   json: { type: 'boolean' },
+  trace: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -90,6 +93,30 @@ function commandFrom(positionals: string[]): Command {
   }
 }
 
+/**
+ * `--trace` alone means text; a value needs `=` (`--trace=json`), since `--trace json` could as
+ * well be the flag followed by an argument. Only flags before `--` are looked at.
+ */
+function withTraceValue(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const flagCount = end < 0 ? argv.length : end;
+  return argv.map((arg, index) => {
+    if (index >= flagCount || arg !== '--trace') return arg;
+    const next = argv[index + 1];
+    if (index + 1 < flagCount && (next === 'json' || next === 'text')) {
+      throw new UsageError(`write --trace=${next}, with "=" (--trace alone means text)`);
+    }
+    return '--trace=text';
+  });
+}
+
+function traceFrom(value: string | undefined): 'text' | 'json' | undefined {
+  if (value === undefined || value === 'text' || value === 'json') return value;
+  throw new UsageError(
+    `--trace is --trace (text, for people) or --trace=json (for tools), not "--trace=${value}"`,
+  );
+}
+
 /** argv and the environment → command and raw options. The only place either is read. */
 export function parseCommandLine(
   argv: string[],
@@ -99,8 +126,9 @@ export function parseCommandLine(
     typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
   >;
   try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withTraceValue(argv), options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
@@ -128,6 +156,7 @@ export function parseCommandLine(
       storeDir: values.store ?? env.MCP_AUTH_CLIENT_STORE ?? defaultStoreDir(env),
       verbose: values.verbose === true,
       json: values.json === true,
+      ...(values.trace !== undefined ? { trace: traceFrom(values.trace) } : {}),
     },
   };
 }

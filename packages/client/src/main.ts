@@ -1,15 +1,36 @@
 import { z } from 'zod';
-import { logout } from '../commands/logout.ts';
-import { type Output, runToolCommand } from '../commands/run-command.ts';
-import { describeSignIn, statusLines, whoAmI } from '../commands/status.ts';
-import { AuthFailure, ClientFailure, EXIT, UsageError } from '../connection/errors.ts';
-import { McpConnection } from '../connection/mcp-connection.ts';
-import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
-import { type ClientOptions, clientOptionsSchema } from '../options.ts';
-import { renderToolResult } from '../repl/render-result.ts';
-import { CredentialStore } from '../store/credential-store.ts';
-import { parseCommandLine, USAGE } from './parse-args.ts';
-import { quietSdkWarnings } from './quiet-sdk-warnings.ts';
+import { parseCommandLine, USAGE } from './command-line.ts';
+import { logout } from './commands/logout.ts';
+import { type Output, runToolCommand } from './commands/run-command.ts';
+import { describeSignIn, statusLines, whoAmI } from './commands/status.ts';
+import { AuthFailure, ClientFailure, EXIT, UsageError } from './connection/errors.ts';
+import { McpConnection } from './connection/mcp-connection.ts';
+import { quietSdkWarnings } from './connection/quiet-sdk-warnings.ts';
+import { FileOAuthProvider } from './oauth/file-oauth-provider.ts';
+import { type ClientOptions, clientOptionsSchema } from './options.ts';
+import { renderToolResult } from './repl/render-result.ts';
+import { CredentialStore } from './store/credential-store.ts';
+import type { Tracer } from './trace/tracer.ts';
+
+/** Where a line for the person goes: stderr; through the trace with --trace (JSON with =json). */
+let reportLine = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** `--trace`: loaded only when asked for, so that a run without it does nothing more than before. */
+async function startTrace(
+  options: ClientOptions & { trace: 'text' | 'json' },
+  env: NodeJS.ProcessEnv,
+): Promise<Tracer> {
+  const { Tracer, traceUsesColor } = await import('./trace/tracer.ts');
+  return new Tracer({
+    format: options.trace,
+    write: (text) => process.stderr.write(text),
+    color: options.trace === 'text' && traceUsesColor(process.stderr, env),
+    serverUrl: options.url,
+    registration: { clientId: options.clientId, clientMetadataUrl: options.clientMetadataUrl },
+  });
+}
 
 /** `mcp-auth-client`: the only place that reads argv, the environment and the terminal. */
 async function main(argv: string[]): Promise<number> {
@@ -35,8 +56,11 @@ async function main(argv: string[]): Promise<number> {
     line: (text) => process.stdout.write(`${text}\n`),
     renderResult: (result) => renderToolResult(result, { color }),
   };
-  // Progress and sign-in messages go to stderr, so stdout stays clean for scripts and --json.
-  const say = (line: string) => process.stderr.write(`${line}\n`);
+  // Progress and sign-in messages go to stderr, so stdout stays clean for scripts and --json;
+  // so does the trace, which then carries them (as JSON objects too, with --trace=json).
+  const tracer = options.trace ? await startTrace({ ...options, trace: options.trace }, env) : undefined;
+  if (tracer) reportLine = (line) => tracer.say(line);
+  const say = reportLine;
   const store = new CredentialStore(options.storeDir);
   const command = parsed.command;
 
@@ -54,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     }
     const status = await describeSignIn(provider, options.url);
-    const identity = status.signedIn ? await whoAmI(options, store, say) : undefined;
+    const identity = status.signedIn ? await whoAmI(options, store, say, tracer) : undefined;
     if (options.json)
       output.line(JSON.stringify({ ...status, ...(identity ? { signedInAs: identity } : {}) }));
     else for (const line of statusLines(status, identity)) output.line(line);
@@ -81,14 +105,15 @@ async function main(argv: string[]): Promise<number> {
     say,
     stderr: process.stderr,
     env,
+    trace: tracer,
   });
   try {
     if (command.kind === 'repl') {
       // Loaded only for the REPL: `list` and `call` are run by scripts, where start-up time counts.
       const [{ runRepl }, { replSessionFor }, { historyFileFor }] = await Promise.all([
-        import('../repl/run-repl.ts'),
-        import('./repl-session-adapter.ts'),
-        import('./history-location.ts'),
+        import('./repl/run-repl.ts'),
+        import('./commands/repl-session-adapter.ts'),
+        import('./repl/history.ts'),
       ]);
       await runRepl({
         session: replSessionFor(connection, options.url),
@@ -113,12 +138,11 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`mcp-auth-client: ${message}\n`);
-    if (error instanceof UsageError) process.stderr.write('Run mcp-auth-client --help for usage.\n');
+    reportLine(`mcp-auth-client: ${message}`);
+    if (error instanceof UsageError) reportLine('Run mcp-auth-client --help for usage.');
     if (verbose && error instanceof Error) {
-      process.stderr.write(`${error.stack ?? ''}\n`);
-      if (error.cause)
-        process.stderr.write(`caused by: ${String((error.cause as Error).stack ?? error.cause)}\n`);
+      reportLine(error.stack ?? '');
+      if (error.cause) reportLine(`caused by: ${String((error.cause as Error).stack ?? error.cause)}`);
     }
     process.exitCode = error instanceof ClientFailure ? error.exitCode : EXIT.failure;
   },

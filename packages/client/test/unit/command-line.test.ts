@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommandLine } from '../../src/command-line.ts';
+import { UsageError } from '../../src/connection/errors.ts';
+
+const parse = (...argv: string[]) => parseCommandLine(argv, {});
+
+describe('--trace on the command line', () => {
+  it('--trace alone is text, --trace=json is JSON, and without it there is no trace', () => {
+    assert.equal(parse('--trace', 'list').options.trace, 'text');
+    assert.equal(parse('list', '--trace').options.trace, 'text');
+    assert.equal(parse('--trace=json', 'list').options.trace, 'json');
+    assert.equal(parse('--trace=text').options.trace, 'text');
+    assert.equal(parse('list').options.trace, undefined);
+    assert.deepEqual(parse('--trace', 'call', 'calculator', '{}').command, {
+      kind: 'call',
+      tool: 'calculator',
+      argumentsJson: '{}',
+    });
+  });
+
+  it('`--trace json` (a space, not "=") says to write --trace=json instead of taking json for a command', () => {
+    assert.throws(
+      () => parse('--trace', 'json', 'list'),
+      (error) => error instanceof UsageError && /--trace=json/.test(error.message),
+    );
+  });
+
+  it('an unknown form is a usage error that names both forms', () => {
+    assert.throws(
+      () => parse('--trace=xml', 'list'),
+      (error) => error instanceof UsageError && /--trace \(text.*--trace=json/.test(error.message),
+    );
+  });
+
+  it('after `--`, --trace is an argument, not the flag', () => {
+    const parsed = parse('call', 'echo', '--', '--trace');
+    assert.equal(parsed.options.trace, undefined);
+  });
+});
