@@ -7,6 +7,7 @@ export {
   UsageError,
   wantsStackTraces,
 } from './command-line.ts';
+export { ExpiringLruCache } from './expiring-lru-cache.ts';
 export {
   errnoCode,
   FileSystemError,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LruCache } from './lru-cache.ts';
+import { ExpiringLruCache } from '@mcp-auth/shared';
 import {
   InvalidTokenError,
   type TokenVerifier,
@@ -58,7 +58,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
-  const cache = new LruCache<VerifiedToken>(options.cacheSize, now);
+  const cache = new ExpiringLruCache<VerifiedToken>(options.cacheSize, now);
   const authorization = basicCredentials(options.clientId, options.clientSecret);
   let hits = 0;
   let misses = 0;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { ExpiringLruCache } from '@mcp-auth/shared';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { LruCache } from './lru-cache.ts';
 import {
   InvalidTokenError,
   type TokenVerifier,
@@ -40,7 +40,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       cacheMaxAge: VERIFIED_TOKEN_MAX_AGE_MS,
     });
   const now = options.now ?? Date.now;
-  const cache = new LruCache<VerifiedToken>(options.cacheSize ?? 10_000, now);
+  const cache = new ExpiringLruCache<VerifiedToken>(options.cacheSize ?? 10_000, now);
   let hits = 0;
   let misses = 0;
 
