@@ -1,7 +1,11 @@
 export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 export { createJwtVerifier } from './auth/jwt-verifier.ts';
 export type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
-export { InvalidTokenError } from './auth/verified-token.ts';
+export {
+  InvalidTokenError,
+  ResourceServerError,
+  VerifierUnavailableError,
+} from './errors.ts';
 export { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
 export {
   createResourceServerApp,

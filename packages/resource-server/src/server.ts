@@ -1,20 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { missingScopeChallenge, verifyBearerToken } from './auth/authenticate-request.ts';
+import { requireScopes, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
-import { type BearerChallenge, challengeBody, challengeHeader } from './auth/bearer-challenge.ts';
 import {
   defaultDevCredentialsFile,
   resolveIntrospectionCredentials,
 } from './auth/introspection-credentials.ts';
 import { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 import { createJwtVerifier } from './auth/jwt-verifier.ts';
-import { type TokenVerifier, type VerifiedToken, VerifierUnavailableError } from './auth/verified-token.ts';
+import type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
+import { methodNotAllowed, ResourceServerError } from './errors.ts';
 import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './http/cors.ts';
+import { createErrorResponder } from './http/error-response.ts';
 import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
 import { createRequestGuards } from './http/request-guards.ts';
-import { closeConnectionIfBodyPending, drainableBody } from './http/unread-body.ts';
+import { sendJson, sendJsonText } from './http/send-response.ts';
+import { drainableBody } from './http/unread-body.ts';
 import { buildMcpServer } from './mcp-server.ts';
 import {
   protectedResourceMetadata,
@@ -167,37 +169,17 @@ function toAuthInfo(token: string, verified: VerifiedToken, resourceUrl: string)
   };
 }
 
-function sendRaw(res: ServerResponse, status: number, body: string): void {
-  closeConnectionIfBodyPending(res.req, res);
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(body);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('cache-control', 'no-store');
-  sendRaw(res, status, JSON.stringify(body));
-}
-
 /**
  * GET and DELETE carry no message here (RFC 9110 §9.3.1: a GET body has no defined meaning). A
  * body larger than Node drains for free is refused rather than left for Node to read to its end.
  */
-function refuseUnwantedBody(req: IncomingMessage, res: ServerResponse): void {
-  sendJson(res, 400, {
-    error: 'invalid_request',
-    error_description: `a ${req.method} request carries no body here; send it without one`,
-  });
-}
-
-function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  sendRaw(res, status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+function refuseUnwantedBody(req: IncomingMessage): void {
+  if (drainableBody(req)) return;
+  throw new ResourceServerError(
+    400,
+    'invalid_request',
+    `a ${req.method} request carries no body here; send it without one`,
+  );
 }
 
 /** What the MCP endpoint needs once the AS is known and a verifier exists. */
@@ -265,132 +247,82 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
     : undefined;
   sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages, sessionLimits, now) : undefined;
 
-  function sendChallenge(res: ServerResponse, challenge: BearerChallenge): void {
-    res.setHeader('www-authenticate', challengeHeader(challenge, metadataUrl));
-    sendJson(res, challenge.status, challengeBody(challenge));
-  }
+  const answerError = createErrorResponder({ logger, resourceMetadataUrl: metadataUrl });
 
   /**
-   * Verifies the token from the headers alone, before any body is read; on failure answers the
-   * challenge itself (leaving the body unread) and returns undefined.
+   * Verifies the token from the headers alone, before any body is read; a refusal is thrown with
+   * its challenge (leaving the body unread).
    */
-  async function authenticate(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestUrl: URL,
-  ): Promise<AuthenticatedCaller | undefined> {
-    const result = await verifyBearerToken(req, {
+  async function authenticate(req: IncomingMessage, requestUrl: URL): Promise<AuthenticatedCaller> {
+    const { token, verified } = await verifyBearerToken(req, {
       verifier,
       resourceUrl,
       acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
       challengeScopes: BASE_SCOPES,
       requestUrl,
     });
-    if (!result.ok) {
-      sendChallenge(res, result.challenge);
-      return undefined;
-    }
     return {
-      verified: result.verified,
-      authInfo: toAuthInfo(result.token, result.verified, resourceUrl),
-      principal: principalOf(result.verified),
+      verified,
+      authInfo: toAuthInfo(token, verified, resourceUrl),
+      principal: principalOf(verified),
     };
   }
 
   /**
    * An authenticated caller's JSON-RPC message, read within the size and nesting limits and
-   * allowed by the token's scopes; otherwise the refusal is answered and undefined returned.
+   * allowed by the token's scopes; otherwise the refusal is thrown.
    */
-  async function readPermittedMessage(
-    req: IncomingMessage,
-    res: ServerResponse,
-    caller: AuthenticatedCaller,
-  ): Promise<{ message: unknown } | undefined> {
-    const parsed = await readBody(req);
-    if (!parsed.ok) {
-      sendJsonRpcError(res, parsed.status, parsed.code, parsed.message);
-      return undefined;
-    }
-    const challenge = missingScopeChallenge(caller.verified, scopesForMessage(parsed.value));
-    if (challenge) {
-      sendChallenge(res, challenge);
-      return undefined;
-    }
-    return { message: parsed.value };
+  async function readPermittedMessage(req: IncomingMessage, caller: AuthenticatedCaller): Promise<unknown> {
+    const message = await readBody(req);
+    requireScopes(caller.verified, scopesForMessage(message));
+    return message;
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.countRequest();
     const requestUrl = new URL(req.url ?? '/', 'http://placeholder');
     const pathname = requestUrl.pathname;
-    if (!guards.hostAllowed(req))
-      return sendJson(res, 403, { error: 'forbidden', error_description: 'unknown Host header' });
+    if (!guards.hostAllowed(req)) throw new ResourceServerError(403, 'forbidden', 'unknown Host header');
     if (metadataPaths.has(pathname)) {
       setPublicCorsHeaders(res);
       if (req.method === 'OPTIONS') return answerPreflight(res, '*');
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);
       res.setHeader('cache-control', 'public, max-age=300');
-      return sendRaw(res, 200, metadataDocument);
+      return sendJsonText(res, 200, metadataDocument);
     }
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     const origin = guards.originDecision(req);
     // DNS rebinding protection: a foreign browser origin is refused before anything else.
-    if (!origin.allowed)
-      return sendJson(res, 403, { error: 'forbidden', error_description: 'origin not allowed' });
+    if (!origin.allowed) throw new ResourceServerError(403, 'forbidden', 'origin not allowed');
     setCorsHeaders(res, origin.origin);
     if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
 
     if (streamable && pathname === mcpPath) {
-      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? '')) {
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, POST, DELETE' });
-      }
-      const caller = await authenticate(req, res, requestUrl);
-      if (!caller) return;
+      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? ''))
+        throw methodNotAllowed(['GET', 'POST', 'DELETE']);
+      const caller = await authenticate(req, requestUrl);
       if (req.method !== 'POST') {
-        if (!drainableBody(req)) return refuseUnwantedBody(req, res);
+        refuseUnwantedBody(req);
         return streamable.handle(req, res, undefined, caller);
       }
-      const permitted = await readPermittedMessage(req, res, caller);
-      if (!permitted) return;
-      return streamable.handle(req, res, permitted.message, caller);
+      return streamable.handle(req, res, await readPermittedMessage(req, caller), caller);
     }
     if (sse && pathname === ssePath.stream) {
-      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET' });
-      const caller = await authenticate(req, res, requestUrl);
-      if (!caller) return;
-      if (!drainableBody(req)) return refuseUnwantedBody(req, res);
+      if (req.method !== 'GET') throw methodNotAllowed(['GET']);
+      const caller = await authenticate(req, requestUrl);
+      refuseUnwantedBody(req);
       return sse.open(res, caller);
     }
     if (sse && pathname === ssePath.messages) {
-      if (req.method !== 'POST')
-        return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
-      const caller = await authenticate(req, res, requestUrl);
-      if (!caller) return;
-      const permitted = await readPermittedMessage(req, res, caller);
-      if (!permitted) return;
-      return sse.post(req, res, permitted.message, caller);
+      if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+      const caller = await authenticate(req, requestUrl);
+      return sse.post(req, res, await readPermittedMessage(req, caller), caller);
     }
-    return sendJson(res, 404, { error: 'not_found' });
+    throw new ResourceServerError(404, 'not_found', undefined);
   }
 
   const handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    route(req, res).catch((error: unknown) => {
-      if (error instanceof VerifierUnavailableError) {
-        logger.error('token verification unavailable', { error: error.message });
-        if (!res.headersSent) {
-          res.setHeader('retry-after', '5');
-          return sendJson(res, 503, {
-            error: 'temporarily_unavailable',
-            error_description: 'the authorization server cannot be reached',
-          });
-        }
-      } else {
-        logger.error('unexpected error', { method: req.method, error });
-      }
-      if (!res.headersSent) return sendJson(res, 500, { error: 'server_error' });
-      res.destroy();
-    });
+    route(req, res).catch((error: unknown) => answerError(req, res, error));
 
   return {
     owns: (pathname) =>

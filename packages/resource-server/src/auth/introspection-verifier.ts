@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ExpiringLruCache } from '@mcp-auth/shared';
-import {
-  InvalidTokenError,
-  type TokenVerifier,
-  type VerifiedToken,
-  VerifierUnavailableError,
-} from './verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
 export interface IntrospectionVerifierOptions {
   readonly introspectionEndpoint: string;

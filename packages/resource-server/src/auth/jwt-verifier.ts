@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ExpiringLruCache } from '@mcp-auth/shared';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import {
-  InvalidTokenError,
-  type TokenVerifier,
-  type VerifiedToken,
-  VerifierUnavailableError,
-} from './verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
 /** As long as a fetched JWKS is trusted (`cacheMaxAge` below): a removed key stops working within it. */
 const VERIFIED_TOKEN_MAX_AGE_MS = 10 * 60_000;

@@ -19,19 +19,3 @@ export interface TokenVerifier {
   /** Cache statistics, where there is a cache. */
   cacheStats?(): { hits: number; misses: number };
 }
-
-/** The token is missing, unknown, expired, revoked or otherwise unusable: 401 invalid_token. */
-export class InvalidTokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidTokenError';
-  }
-}
-
-/** The AS could not be asked (down, misconfigured): 503, never a silent acceptance. */
-export class VerifierUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'VerifierUnavailableError';
-  }
-}

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import { jsonRpcError } from '../errors.ts';
 import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 
 /**
@@ -50,12 +51,9 @@ export function createLegacySseEndpoint(
     async post(req, res, body, caller) {
       const sessionId = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('sessionId');
       const transport = sessionId ? sessions.lookup(sessionId, caller.principal) : undefined;
-      if (!transport) {
-        res.statusCode = sessionId ? 404 : 400;
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.end(sessionId ? 'Session not found' : 'Missing sessionId parameter');
-        return;
-      }
+      if (!sessionId) throw jsonRpcError(400, -32000, 'Missing sessionId parameter');
+      // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
+      if (!transport) throw jsonRpcError(404, -32001, 'Session not found');
       (req as IncomingMessage & { auth?: AuthInfo }).auth = caller.authInfo;
       await transport.handlePostMessage(req, res, body);
     },

@@ -8,6 +8,7 @@ import {
   isLegacyRequest,
   type McpServer,
 } from '@modelcontextprotocol/server';
+import { jsonRpcError } from '../errors.ts';
 import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 import { openWebExchange } from './web-exchange.ts';
 
@@ -24,12 +25,6 @@ export interface StreamableHttpEndpoint {
 }
 
 type AuthenticatedRequest = IncomingMessage & { auth?: AuthInfo };
-
-function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
-}
 
 /**
  * The Streamable HTTP endpoint for every era (SPEC RS.5):
@@ -57,11 +52,11 @@ export function createStreamableHttpEndpoint(
     if (typeof sessionId === 'string' && sessionId) {
       const transport = sessions.lookup(sessionId, principal);
       // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
-      if (!transport) return jsonRpcError(res, 404, -32001, 'Session not found');
+      if (!transport) throw jsonRpcError(404, -32001, 'Session not found');
       return transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+      throw jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     }
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, type Logger } from '@mcp-auth/shared';
 import { createIntrospectionVerifier } from '../../src/auth/introspection-verifier.ts';
-import { InvalidTokenError, VerifierUnavailableError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../../src/errors.ts';
 import { type RunningResourceServer, startResourceServer } from '../../src/index.ts';
 import { requestWithOpenBody } from '../support/open-body-request.ts';
 import { type Stack, startStack } from '../support/stack.ts';

@@ -4,7 +4,7 @@ import {
   createIntrospectionVerifier,
   type IntrospectionVerifierOptions,
 } from '../../src/auth/introspection-verifier.ts';
-import { InvalidTokenError, VerifierUnavailableError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../../src/errors.ts';
 
 const ENDPOINT = 'http://127.0.0.1:9000/token/introspection';
 const ISSUER = 'http://127.0.0.1:9000';

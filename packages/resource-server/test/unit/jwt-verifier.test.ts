@@ -10,7 +10,7 @@ import {
 } from 'jose';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier.ts';
 import type { TokenVerifier } from '../../src/auth/verified-token.ts';
-import { InvalidTokenError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError } from '../../src/errors.ts';
 
 const ISSUER = 'http://127.0.0.1:9000';
 const RESOURCE = 'http://localhost:8001/mcp';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createIntrospectionVerifier } from '../../src/auth/introspection-verifier.ts';
-import { VerifierUnavailableError } from '../../src/auth/verified-token.ts';
+import { VerifierUnavailableError } from '../../src/errors.ts';
 import { createRequestGuards } from '../../src/http/request-guards.ts';
 import { protectedResourceMetadataUrl } from '../../src/metadata/protected-resource-metadata.ts';
 import { currentTime } from '../../src/tools/get-time.ts';
