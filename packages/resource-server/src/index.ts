@@ -1,6 +1,12 @@
 export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 export { createJwtVerifier } from './auth/jwt-verifier.ts';
-export type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
+export {
+  type CallerIdentity,
+  callerIdentity,
+  type TokenVerifier,
+  type VerifiedAuthInfo,
+  type VerifiedToken,
+} from './auth/verified-token.ts';
 export {
   InvalidTokenError,
   ResourceServerError,

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
-import type { AuthInfo } from '@modelcontextprotocol/server';
 import { requireScopes, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
 import {
@@ -9,7 +8,7 @@ import {
 } from './auth/introspection-credentials.ts';
 import { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 import { createJwtVerifier } from './auth/jwt-verifier.ts';
-import type { TokenVerifier, VerifiedToken } from './auth/verified-token.ts';
+import { sessionOwner, type TokenVerifier, type VerifiedAuthInfo } from './auth/verified-token.ts';
 import { methodNotAllowed, ResourceServerError } from './errors.ts';
 import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './http/cors.ts';
 import { createErrorResponder } from './http/error-response.ts';
@@ -141,32 +140,10 @@ async function createVerifier(
   });
 }
 
+/** A request's caller once its token passed: its AuthInfo and whom its sessions belong to. */
 interface AuthenticatedCaller {
-  readonly verified: VerifiedToken;
-  readonly authInfo: AuthInfo;
-  /** Who sessions belong to. */
+  readonly authInfo: VerifiedAuthInfo;
   readonly principal: string;
-}
-
-/** Sessions belong to an issuer's subject (a person), or to a client for machine tokens. */
-function principalOf(verified: VerifiedToken): string {
-  return JSON.stringify([verified.issuer ?? '', verified.subject ?? `client:${verified.clientId ?? ''}`]);
-}
-
-function toAuthInfo(token: string, verified: VerifiedToken, resourceUrl: string): AuthInfo {
-  return {
-    token,
-    clientId: verified.clientId ?? '',
-    scopes: [...verified.scopes],
-    expiresAt: verified.expiresAt,
-    resource: new URL(resourceUrl),
-    extra: {
-      subject: verified.subject,
-      username: verified.username,
-      audience: verified.audience,
-      issuer: verified.issuer,
-    },
-  };
 }
 
 /**
@@ -254,18 +231,15 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
    * its challenge (leaving the body unread).
    */
   async function authenticate(req: IncomingMessage, requestUrl: URL): Promise<AuthenticatedCaller> {
-    const { token, verified } = await verifyBearerToken(req, {
+    const authInfo = await verifyBearerToken(req, {
       verifier,
       resourceUrl,
       acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
       challengeScopes: BASE_SCOPES,
       requestUrl,
     });
-    return {
-      verified,
-      authInfo: toAuthInfo(token, verified, resourceUrl),
-      principal: principalOf(verified),
-    };
+    // AuthInfo.resource (RFC 8707): the resource the token was accepted for, a URL of its own per request.
+    return { authInfo: { ...authInfo, resource: new URL(resourceUrl) }, principal: sessionOwner(authInfo) };
   }
 
   /**
@@ -274,7 +248,7 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
    */
   async function readPermittedMessage(req: IncomingMessage, caller: AuthenticatedCaller): Promise<unknown> {
     const message = await readBody(req);
-    requireScopes(caller.verified, scopesForMessage(message));
+    requireScopes(caller.authInfo, scopesForMessage(message));
     return message;
   }
 

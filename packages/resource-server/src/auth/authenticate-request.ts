@@ -1,13 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidTokenError } from '../errors.ts';
 import { bearerChallengeError } from './bearer-challenge.ts';
-import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
-
-/** A bearer token that passed, and what its verifier learned about it. */
-export interface AuthenticatedToken {
-  readonly token: string;
-  readonly verified: VerifiedToken;
-}
+import type { TokenVerifier, VerifiedAuthInfo } from './verified-token.ts';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -61,7 +55,7 @@ export interface AuthenticateOptions extends Omit<VerifyBearerOptions, 'challeng
 export async function verifyBearerToken(
   req: IncomingMessage,
   options: VerifyBearerOptions,
-): Promise<AuthenticatedToken> {
+): Promise<VerifiedAuthInfo> {
   const scopes = options.challengeScopes;
   const url = options.requestUrl ?? new URL(req.url ?? '/', 'http://placeholder');
   if (url.searchParams.has('access_token')) {
@@ -85,9 +79,9 @@ export async function verifyBearerToken(
     });
   }
   const token = match[1];
-  let verified: VerifiedToken;
+  let authInfo: VerifiedAuthInfo;
   try {
-    verified = await options.verifier.verify(token);
+    authInfo = await options.verifier.verifyAccessToken(token);
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
     throw bearerChallengeError({ status: 401, error: 'invalid_token', description: error.message, scopes });
@@ -96,7 +90,7 @@ export async function verifyBearerToken(
   // stolen token for one server would open every server that trusts the same AS.
   if (
     !options.acceptAnyAudience &&
-    !verified.audience.some((audience) => sameResource(audience, options.resourceUrl))
+    !authInfo.extra.audience.some((audience) => sameResource(audience, options.resourceUrl))
   ) {
     throw bearerChallengeError({
       status: 401,
@@ -105,7 +99,7 @@ export async function verifyBearerToken(
       scopes,
     });
   }
-  return { token, verified };
+  return authInfo;
 }
 
 /**
@@ -113,8 +107,8 @@ export async function verifyBearerToken(
  * is thrown as 403 `insufficient_scope` naming every scope needed (RFC 6750 §3.1), which MCP
  * clients answer with a step-up authorization.
  */
-export function requireScopes(verified: VerifiedToken, requiredScopes: readonly string[]): void {
-  const missing = requiredScopes.filter((scope) => !verified.scopes.includes(scope));
+export function requireScopes(authInfo: VerifiedAuthInfo, requiredScopes: readonly string[]): void {
+  const missing = requiredScopes.filter((scope) => !authInfo.scopes.includes(scope));
   if (missing.length === 0) return;
   throw bearerChallengeError({
     status: 403,
@@ -128,9 +122,9 @@ export function requireScopes(verified: VerifiedToken, requiredScopes: readonly 
 export async function authenticateRequest(
   req: IncomingMessage,
   options: AuthenticateOptions,
-): Promise<AuthenticatedToken> {
+): Promise<VerifiedAuthInfo> {
   const { requiredScopes, ...rest } = options;
-  const authenticated = await verifyBearerToken(req, { ...rest, challengeScopes: requiredScopes });
-  requireScopes(authenticated.verified, requiredScopes);
-  return authenticated;
+  const authInfo = await verifyBearerToken(req, { ...rest, challengeScopes: requiredScopes });
+  requireScopes(authInfo, requiredScopes);
+  return authInfo;
 }

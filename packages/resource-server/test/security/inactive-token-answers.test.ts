@@ -250,7 +250,7 @@ describe('inactive token answers: the introspection verifier against the fake AS
     });
 
   it('an AS that never answers is unavailable once the timeout passes, naming the endpoint', async () => {
-    await assert.rejects(verifier(100).verify('never-answers'), (error: unknown) => {
+    await assert.rejects(verifier(100).verifyAccessToken('never-answers'), (error: unknown) => {
       assert.ok(error instanceof VerifierUnavailableError, String(error));
       assert.match(error.message, /no answer within 100 ms/);
       assert.ok(error.message.includes(`${fake.issuer}/introspect`));
@@ -259,7 +259,7 @@ describe('inactive token answers: the introspection verifier against the fake AS
   });
 
   it('a 400 about the token is InvalidTokenError; a 400 about our credentials is VerifierUnavailableError', async () => {
-    await assert.rejects(verifier(5000).verify('refused-as-jwt'), InvalidTokenError);
-    await assert.rejects(verifier(5000).verify('credentials-400'), VerifierUnavailableError);
+    await assert.rejects(verifier(5000).verifyAccessToken('refused-as-jwt'), InvalidTokenError);
+    await assert.rejects(verifier(5000).verifyAccessToken('credentials-400'), VerifierUnavailableError);
   });
 });

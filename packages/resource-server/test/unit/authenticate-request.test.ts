@@ -11,15 +11,17 @@ import { InvalidTokenError, ResourceServerError, VerifierUnavailableError } from
 
 const RESOURCE = 'http://localhost:8001/mcp';
 
-function token(overrides: Partial<VerifiedToken> = {}): VerifiedToken {
+/** What a verifier learns about a token, with `overrides` for the audience and scopes. */
+function token(overrides: { scopes?: string[]; audience?: string[] } = {}): VerifiedToken {
   return {
-    subject: 'alice',
     clientId: 'cli',
-    scopes: ['user'],
-    audience: [RESOURCE],
+    scopes: overrides.scopes ?? ['user'],
     expiresAt: Math.floor(Date.now() / 1000) + 300,
-    issuer: 'http://127.0.0.1:9000',
-    ...overrides,
+    extra: {
+      subject: 'alice',
+      audience: overrides.audience ?? [RESOURCE],
+      issuer: 'http://127.0.0.1:9000',
+    },
   };
 }
 
@@ -28,10 +30,10 @@ function fakeVerifier(answer: VerifiedToken | Error) {
   const seen: string[] = [];
   const verifier: TokenVerifier = {
     kind: 'introspection',
-    async verify(value) {
+    async verifyAccessToken(value) {
       seen.push(value);
       if (answer instanceof Error) throw answer;
-      return answer;
+      return { token: value, ...answer };
     },
   };
   return { seen, verifier };
@@ -143,7 +145,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
     const verified = token({ scopes: ['user', 'admin'] });
     const outcome = await run(request(['Bearer good']), verified, { requiredScopes: ['user', 'admin'] })
       .result;
-    assert.deepEqual(outcome, { token: 'good', verified });
+    assert.deepEqual(outcome, { token: 'good', ...verified });
   });
 
   it('an InvalidTokenError becomes 401 invalid_token with its message as description', async () => {

@@ -24,13 +24,13 @@ describe('fixes from the unit-test review', () => {
     const exp = Math.floor(Date.now() / 1000) + 60;
     const verified = await verifierAnswering(
       JSON.stringify({ active: true, exp, token_type: 'bearer', aud: 'x' }),
-    ).verify('t');
+    ).verifyAccessToken('t');
     assert.equal(verified.expiresAt, exp);
   });
 
   it('an introspection answer that is not a JSON object is "unavailable" (503), not a crash', async () => {
     for (const body of ['<html>oops</html>', 'null', '[1]']) {
-      await assert.rejects(verifierAnswering(body).verify('t'), VerifierUnavailableError, body);
+      await assert.rejects(verifierAnswering(body).verifyAccessToken('t'), VerifierUnavailableError, body);
     }
   });
 
