@@ -17,6 +17,5 @@ export {
   createResourceServerApp,
   type ResourceServerApp,
   type ResourceServerAppConfig,
-  type RunningResourceServer,
-  startResourceServer,
-} from './server.ts';
+} from './resource-server-app.ts';
+export { type ResourceServerOverrides, type RunningResourceServer, startResourceServer } from './server.ts';

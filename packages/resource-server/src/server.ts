@@ -1,33 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
-import { requireScopes, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
-import {
-  defaultDevCredentialsFile,
-  resolveIntrospectionCredentials,
-} from './auth/introspection-credentials.ts';
-import { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
-import { createJwtVerifier } from './auth/jwt-verifier.ts';
-import { sessionOwner, type TokenVerifier, type VerifiedAuthInfo } from './auth/verified-token.ts';
-import { methodNotAllowed, ResourceServerError } from './errors.ts';
-import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './http/cors.ts';
-import { createErrorResponder } from './http/error-response.ts';
-import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
-import { createRequestGuards } from './http/request-guards.ts';
-import { sendJson, sendJsonText } from './http/send-response.ts';
-import { drainableBody } from './http/unread-body.ts';
-import { buildMcpServer } from './mcp-server.ts';
-import {
-  protectedResourceMetadata,
-  protectedResourceMetadataPaths,
-  protectedResourceMetadataUrl,
-} from './metadata/protected-resource-metadata.ts';
+import { createTokenVerifier } from './auth/create-token-verifier.ts';
+import type { TokenVerifier } from './auth/verified-token.ts';
+import type { JsonBodyReader } from './http/json-body.ts';
 import { type ResourceServerOptionsInput, resourceServerOptionsSchema } from './options.ts';
-import { ServerStats } from './tools/server-stats.ts';
-import { BASE_SCOPES, scopesForMessage } from './tools/tool-scopes.ts';
-import { createLegacySseEndpoint, ssePaths } from './transports/legacy-sse.ts';
-import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
-import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
+import { createResourceServerApp, type ResourceServerApp } from './resource-server-app.ts';
+import { DEFAULT_SESSION_LIMITS } from './transports/session-registry.ts';
 
 export interface RunningResourceServer {
   /** The canonical MCP endpoint URL (RFC 9728 `resource`). */
@@ -48,43 +26,57 @@ export interface ResourceServerOverrides {
   readonly readJsonBody?: JsonBodyReader;
 }
 
+/**
+ * `mcp-auth-rs`: validate the options, discover the AS (RFC 8414) and build the verifier it
+ * allows, then listen, then serve the app on the port it got.
+ */
 export async function startResourceServer(
   input: ResourceServerOptionsInput,
   overrides: ResourceServerOverrides = {},
 ): Promise<RunningResourceServer> {
   const options = resourceServerOptionsSchema.parse(input);
   const logger = overrides.logger ?? createLogger({ level: options.logLevel });
+  const fetchImpl = overrides.fetchImpl ? { fetchImpl: overrides.fetchImpl } : {};
   const metadata = await discoverAuthorizationServer(options.authServer, {
     waitSeconds: options.authServerWaitSeconds,
     onWaiting: (message) => logger.info(message),
-    ...(overrides.fetchImpl ? { fetchImpl: overrides.fetchImpl } : {}),
+    ...fetchImpl,
   });
-  const verifier = await createVerifier(options, metadata, logger, overrides);
+  const verifier = await createTokenVerifier(options, metadata, {
+    logger,
+    env: overrides.env ?? process.env,
+    ...fetchImpl,
+  });
   if (options.dangerouslyAcceptAnyAudience) {
     logger.warn('DANGEROUS: token audience is not checked; any token from this AS opens this server');
   }
 
   const listener = await listenUntilReady({ port: options.port, host: options.host });
-  const port = listener.port;
-  const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
-  const app = createResourceServerApp({
-    resourceUrl,
-    port,
-    authorizationServer: metadata.issuer,
-    verifier,
-    transport: options.transport,
-    allowedHosts: options.allowedHosts,
-    allowedOrigins: options.allowedOrigins,
-    dangerouslyAcceptAnyAudience: options.dangerouslyAcceptAnyAudience,
-    sessionLimits: {
-      ...DEFAULT_SESSION_LIMITS,
-      maxSessions: options.maxSessions,
-      maxPerPrincipal: options.maxSessionsPerSubject,
-    },
-    logger,
-    ...(overrides.now ? { now: overrides.now } : {}),
-    ...(overrides.readJsonBody ? { readJsonBody: overrides.readJsonBody } : {}),
-  });
+  const resourceUrl = options.resourceUrl ?? `http://localhost:${listener.port}/mcp`;
+  let app: ResourceServerApp;
+  try {
+    app = createResourceServerApp({
+      resourceUrl,
+      port: listener.port,
+      authorizationServer: metadata.issuer,
+      verifier,
+      transport: options.transport,
+      allowedHosts: options.allowedHosts,
+      allowedOrigins: options.allowedOrigins,
+      dangerouslyAcceptAnyAudience: options.dangerouslyAcceptAnyAudience,
+      sessionLimits: {
+        ...DEFAULT_SESSION_LIMITS,
+        maxSessions: options.maxSessions,
+        maxPerPrincipal: options.maxSessionsPerSubject,
+      },
+      logger,
+      ...(overrides.now ? { now: overrides.now } : {}),
+      ...(overrides.readJsonBody ? { readJsonBody: overrides.readJsonBody } : {}),
+    });
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
   listener.serve(app.handle);
 
   logger.info('resource server started', {
@@ -95,217 +87,12 @@ export async function startResourceServer(
   });
   return {
     resourceUrl,
-    port,
+    port: listener.port,
     authorizationServer: metadata.issuer,
     verifier: verifier.kind,
     close: async () => {
       await app.close();
       await listener.close();
-    },
-  };
-}
-
-async function createVerifier(
-  options: ReturnType<typeof resourceServerOptionsSchema.parse>,
-  metadata: { issuer: string; introspection_endpoint?: string; jwks_uri?: string },
-  logger: Logger,
-  overrides: ResourceServerOverrides,
-): Promise<TokenVerifier> {
-  if (options.tokenVerification === 'jwt') {
-    if (!metadata.jwks_uri)
-      throw new Error(`${metadata.issuer} publishes no jwks_uri; use --token-verification=introspection`);
-    return createJwtVerifier({ issuer: metadata.issuer, jwksUri: metadata.jwks_uri });
-  }
-  if (!metadata.introspection_endpoint) {
-    throw new Error(`${metadata.issuer} publishes no introspection_endpoint; use --token-verification=jwt`);
-  }
-  const credentials = await resolveIntrospectionCredentials({
-    ...(options.introspection ? { configured: options.introspection } : {}),
-    authServer: metadata.issuer,
-    devCredentialsFile: options.devCredentialsFile ?? defaultDevCredentialsFile(overrides.env ?? process.env),
-  });
-  if (credentials.source === 'development-file') {
-    logger.warn(
-      'DEVELOPMENT introspection credential in use (read from the local AS data folder); configure real credentials in production',
-    );
-  }
-  return createIntrospectionVerifier({
-    introspectionEndpoint: metadata.introspection_endpoint,
-    issuer: metadata.issuer,
-    clientId: credentials.clientId,
-    clientSecret: credentials.clientSecret,
-    cacheSeconds: options.introspectionCacheSeconds,
-    cacheSize: options.introspectionCacheSize,
-    ...(overrides.fetchImpl ? { fetchImpl: overrides.fetchImpl } : {}),
-  });
-}
-
-/** A request's caller once its token passed: its AuthInfo and whom its sessions belong to. */
-interface AuthenticatedCaller {
-  readonly authInfo: VerifiedAuthInfo;
-  readonly principal: string;
-}
-
-/**
- * GET and DELETE carry no message here (RFC 9110 §9.3.1: a GET body has no defined meaning). A
- * body larger than Node drains for free is refused rather than left for Node to read to its end.
- */
-function refuseUnwantedBody(req: IncomingMessage): void {
-  if (drainableBody(req)) return;
-  throw new ResourceServerError(
-    400,
-    'invalid_request',
-    `a ${req.method} request carries no body here; send it without one`,
-  );
-}
-
-/** What the MCP endpoint needs once the AS is known and a verifier exists. */
-export interface ResourceServerAppConfig {
-  readonly resourceUrl: string;
-  /** The port the server is reached on (for the loopback Host allow-list). */
-  readonly port: number;
-  readonly authorizationServer: string;
-  readonly verifier: TokenVerifier;
-  readonly transport: 'streamable-http' | 'sse' | 'all';
-  readonly allowedHosts: readonly string[];
-  readonly allowedOrigins: readonly string[];
-  readonly dangerouslyAcceptAnyAudience: boolean;
-  readonly logger: Logger;
-  /** Bounds on 2025-era and deprecated SSE sessions, each transport apart; defaults when absent. */
-  readonly sessionLimits?: SessionLimits;
-  /** The clock of session idle times (epoch milliseconds); `Date.now` when absent. */
-  readonly now?: () => number;
-  /** Reads MCP request bodies; `readJsonBody` when absent. */
-  readonly readJsonBody?: JsonBodyReader;
-}
-
-export interface ResourceServerApp {
-  /** Whether a path is this app's (metadata, MCP endpoint, deprecated SSE endpoints). */
-  owns(pathname: string): boolean;
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * The protected MCP endpoint without a listener: routing, authentication and the transports.
- * `startResourceServer` serves it alone; the legacy combined server serves it beside the AS.
- */
-export function createResourceServerApp(config: ResourceServerAppConfig): ResourceServerApp {
-  const { resourceUrl, port, verifier, logger } = config;
-  const sessionLimits = config.sessionLimits ?? DEFAULT_SESSION_LIMITS;
-  const now = config.now ?? Date.now;
-  const readBody = config.readJsonBody ?? readJsonBody;
-  const mcpPath = new URL(resourceUrl).pathname;
-  const ssePath = ssePaths(mcpPath);
-  const metadataUrl = protectedResourceMetadataUrl(resourceUrl);
-  const metadataPaths = new Set(protectedResourceMetadataPaths(resourceUrl));
-  const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, config.authorizationServer));
-  const guards = createRequestGuards({
-    resourceUrl,
-    port,
-    allowedHosts: config.allowedHosts,
-    allowedOrigins: config.allowedOrigins,
-  });
-  const stats = new ServerStats();
-  const serveStreamable = config.transport !== 'sse';
-  const serveSse = config.transport !== 'streamable-http';
-  const onError = (error: Error) => logger.error('MCP transport error', { error });
-  let streamable: ReturnType<typeof createStreamableHttpEndpoint> | undefined;
-  let sse: ReturnType<typeof createLegacySseEndpoint> | undefined;
-  const buildServer = () =>
-    buildMcpServer(() =>
-      stats.snapshot({
-        activeSessions: (streamable?.activeSessions() ?? 0) + (sse?.activeSessions() ?? 0),
-        ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
-      }),
-    );
-  streamable = serveStreamable
-    ? createStreamableHttpEndpoint(buildServer, onError, sessionLimits, now)
-    : undefined;
-  sse = serveSse ? createLegacySseEndpoint(buildServer, ssePath.messages, sessionLimits, now) : undefined;
-
-  const answerError = createErrorResponder({ logger, resourceMetadataUrl: metadataUrl });
-
-  /**
-   * Verifies the token from the headers alone, before any body is read; a refusal is thrown with
-   * its challenge (leaving the body unread).
-   */
-  async function authenticate(req: IncomingMessage, requestUrl: URL): Promise<AuthenticatedCaller> {
-    const authInfo = await verifyBearerToken(req, {
-      verifier,
-      resourceUrl,
-      acceptAnyAudience: config.dangerouslyAcceptAnyAudience,
-      challengeScopes: BASE_SCOPES,
-      requestUrl,
-    });
-    // AuthInfo.resource (RFC 8707): the resource the token was accepted for, a URL of its own per request.
-    return { authInfo: { ...authInfo, resource: new URL(resourceUrl) }, principal: sessionOwner(authInfo) };
-  }
-
-  /**
-   * An authenticated caller's JSON-RPC message, read within the size and nesting limits and
-   * allowed by the token's scopes; otherwise the refusal is thrown.
-   */
-  async function readPermittedMessage(req: IncomingMessage, caller: AuthenticatedCaller): Promise<unknown> {
-    const message = await readBody(req);
-    requireScopes(caller.authInfo, scopesForMessage(message));
-    return message;
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    stats.countRequest();
-    const requestUrl = new URL(req.url ?? '/', 'http://placeholder');
-    const pathname = requestUrl.pathname;
-    if (!guards.hostAllowed(req)) throw new ResourceServerError(403, 'forbidden', 'unknown Host header');
-    if (metadataPaths.has(pathname)) {
-      setPublicCorsHeaders(res);
-      if (req.method === 'OPTIONS') return answerPreflight(res, '*');
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET']);
-      res.setHeader('cache-control', 'public, max-age=300');
-      return sendJsonText(res, 200, metadataDocument);
-    }
-    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    const origin = guards.originDecision(req);
-    // DNS rebinding protection: a foreign browser origin is refused before anything else.
-    if (!origin.allowed) throw new ResourceServerError(403, 'forbidden', 'origin not allowed');
-    setCorsHeaders(res, origin.origin);
-    if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
-
-    if (streamable && pathname === mcpPath) {
-      if (!['POST', 'GET', 'DELETE'].includes(req.method ?? ''))
-        throw methodNotAllowed(['GET', 'POST', 'DELETE']);
-      const caller = await authenticate(req, requestUrl);
-      if (req.method !== 'POST') {
-        refuseUnwantedBody(req);
-        return streamable.handle(req, res, undefined, caller);
-      }
-      return streamable.handle(req, res, await readPermittedMessage(req, caller), caller);
-    }
-    if (sse && pathname === ssePath.stream) {
-      if (req.method !== 'GET') throw methodNotAllowed(['GET']);
-      const caller = await authenticate(req, requestUrl);
-      refuseUnwantedBody(req);
-      return sse.open(res, caller);
-    }
-    if (sse && pathname === ssePath.messages) {
-      if (req.method !== 'POST') throw methodNotAllowed(['POST']);
-      const caller = await authenticate(req, requestUrl);
-      return sse.post(req, res, await readPermittedMessage(req, caller), caller);
-    }
-    throw new ResourceServerError(404, 'not_found', undefined);
-  }
-
-  const handle = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    route(req, res).catch((error: unknown) => answerError(req, res, error));
-
-  return {
-    owns: (pathname) =>
-      metadataPaths.has(pathname) ||
-      pathname === mcpPath ||
-      (serveSse && (pathname === ssePath.stream || pathname === ssePath.messages)),
-    handle,
-    close: async () => {
-      await Promise.allSettled([streamable?.close(), sse?.close()]);
     },
   };
 }

@@ -50,3 +50,9 @@ export function sessionOwner(authInfo: VerifiedAuthInfo): string {
   const { issuer, subject } = authInfo.extra;
   return JSON.stringify([issuer ?? '', subject ?? `client:${authInfo.clientId}`]);
 }
+
+/** A request's caller once its token passed: its AuthInfo, and whom its sessions belong to. */
+export interface Caller {
+  readonly authInfo: VerifiedAuthInfo;
+  readonly principal: string;
+}
