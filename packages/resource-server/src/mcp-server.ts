@@ -1,7 +1,7 @@
 import { type AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { callerIdentity } from './auth/verified-token.ts';
-import { CalculatorError, evaluateExpression } from './tools/calculator/evaluate-expression.ts';
+import { CalculatorError, evaluateExpression } from './tools/evaluate-expression.ts';
 import { currentTime, getTimeInput, getTimeOutput } from './tools/get-time.ts';
 import { getWeatherInput, getWeatherOutput, simulatedWeather } from './tools/get-weather.ts';
 import { withMemoizedJsonSchema } from './tools/memoized-json-schema.ts';

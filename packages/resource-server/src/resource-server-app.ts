@@ -14,9 +14,9 @@ import {
   protectedResourceMetadata,
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
-} from './metadata/protected-resource-metadata.ts';
+} from './protected-resource-metadata.ts';
 import { ServerStats } from './tools/server-stats.ts';
-import { createLegacySseEndpoint, ssePaths } from './transports/legacy-sse.ts';
+import { createDeprecatedSseEndpoint, ssePaths } from './transports/deprecated-sse.ts';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
 import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
 
@@ -50,7 +50,7 @@ export interface ResourceServerApp {
 /**
  * The protected MCP endpoint without a listener: the routes, the checks in front of the
  * transports, and the one place errors become responses. `startResourceServer` serves it alone;
- * the legacy combined server serves it beside the AS.
+ * the same-origin server (`mcp-auth-legacy`) serves it beside the AS.
  */
 export function createResourceServerApp(config: ResourceServerAppConfig): ResourceServerApp {
   const { resourceUrl, verifier, logger } = config;
@@ -83,7 +83,7 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
   const sse =
     config.transport === 'streamable-http'
       ? undefined
-      : createLegacySseEndpoint(buildServer, ssePath.messages, sessionLimits, now);
+      : createDeprecatedSseEndpoint(buildServer, ssePath.messages, sessionLimits, now);
 
   const routes: Route[] = [
     {

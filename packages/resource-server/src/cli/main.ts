@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type RunningResourceServer, startResourceServer } from '../server.ts';
 import { parseResourceServerArgs, USAGE } from './parse-args.ts';
 
-/** `mcp-auth-rs`: parse, start, print where it is, stop cleanly on SIGINT/SIGTERM. */
+/** `mcp-auth-rs` (the bin runs this module): parse, start, print where it is, stop cleanly on SIGINT/SIGTERM. */
 async function main(argv: string[]): Promise<number> {
   const args = parseResourceServerArgs(argv, process.env);
   if (args.help) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createIntrospectionVerifier } from '../../src/auth/introspection-verifier.ts';
 import { VerifierUnavailableError } from '../../src/errors.ts';
 import { createRequestGuards } from '../../src/http/request-guards.ts';
-import { protectedResourceMetadataUrl } from '../../src/metadata/protected-resource-metadata.ts';
+import { protectedResourceMetadataUrl } from '../../src/protected-resource-metadata.ts';
 import { currentTime } from '../../src/tools/get-time.ts';
 
 function verifierAnswering(body: string) {

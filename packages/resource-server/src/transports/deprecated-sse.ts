@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type { Caller } from '../auth/verified-token.ts';
 import { jsonRpcError } from '../errors.ts';
 import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 
@@ -14,31 +15,26 @@ export function ssePaths(mcpPath: string): { stream: string; messages: string } 
   return { stream: `${base}/sse`, messages: `${base}/messages` };
 }
 
-export interface LegacySseEndpoint {
+export interface DeprecatedSseEndpoint {
   /** GET …/sse: opens the event stream of a new session. */
-  open(res: ServerResponse, caller: { principal: string }): Promise<void>;
+  open(res: ServerResponse, caller: Caller): Promise<void>;
   /** POST …/messages?sessionId=…: one client message into its session. */
-  post(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    caller: { authInfo: AuthInfo; principal: string },
-  ): Promise<void>;
+  post(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void>;
   readonly activeSessions: () => number;
   close(): Promise<void>;
 }
 
 /**
- * The deprecated HTTP+SSE transport of 2024-11-05 (SPEC RS.5), through the SDK's frozen v1 copy.
- * Both the stream and every message post are authenticated, and a session answers only the
- * principal that opened it.
+ * The deprecated HTTP+SSE transport of MCP 2024-11-05 ("Transports", HTTP with SSE), through the
+ * SDK's frozen v1 copy (@modelcontextprotocol/server-legacy). Both the stream and every message
+ * post are authenticated, and a session answers only the principal that opened it.
  */
-export function createLegacySseEndpoint(
+export function createDeprecatedSseEndpoint(
   buildServer: () => McpServer,
   messagesPath: string,
   sessionLimits: SessionLimits,
   now: () => number,
-): LegacySseEndpoint {
+): DeprecatedSseEndpoint {
   const sessions = new SessionRegistry<SSEServerTransport>(sessionLimits, now);
   return {
     async open(res, caller) {
