@@ -6,6 +6,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A flag's value as a whole number from 0 to `max`, or a usage mistake that names the flag, the
+ * range and what was given. Seven digits at most: a number is never parsed from unbounded input.
+ */
+export function wholeNumberFlag(flag: string, value: string, max: number): number {
+  if (!/^\d{1,7}$/.test(value) || Number(value) > max) {
+    throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+  }
+  return Number(value);
+}
+
 /** Exit codes every program shares; a program may add its own above these (the client does). */
 export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
 

@@ -6,6 +6,7 @@ export {
   runCommandLine,
   UsageError,
   wantsStackTraces,
+  wholeNumberFlag,
 } from './command-line.ts';
 export { ExpiringLruCache } from './expiring-lru-cache.ts';
 export {

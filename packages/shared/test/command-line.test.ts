@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CommandLineProgram, runCommandLine, UsageError } from '../src/command-line.ts';
+import { type CommandLineProgram, runCommandLine, UsageError, wholeNumberFlag } from '../src/command-line.ts';
 
 /** Runs `program` with `argv`, capturing what it writes to stderr and the exit code it sets. */
 async function run(program: Omit<CommandLineProgram, 'name'>, argv: string[] = []) {
@@ -108,4 +108,20 @@ describe('the command-line ending every program shares', () => {
     );
     assert.deepEqual(seen, ['--port=1', '--log-level', 'debug']);
   });
+});
+
+describe('whole-number flags', () => {
+  it('a whole number within the range is taken', () => {
+    assert.equal(wholeNumberFlag('--port', '0', 65535), 0);
+    assert.equal(wholeNumberFlag('--port', '65535', 65535), 65535);
+  });
+
+  for (const value of ['eighty', '-1', '1.5', '1e3', ' 80', '', '65536', '99999999999999999999']) {
+    it(`${JSON.stringify(value)} is a usage mistake naming the flag, the range and the value`, () => {
+      assert.throws(() => wholeNumberFlag('--port', value, 65535), {
+        name: 'UsageError',
+        message: `--port must be a whole number from 0 to 65535, not "${value}"`,
+      });
+    });
+  }
 });
