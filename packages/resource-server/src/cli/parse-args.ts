@@ -34,7 +34,8 @@ Options:
   --verbose                     on an error, print its stack and causes too
   -h, --help                    show this help`;
 
-const FLAGS = {
+/** Every flag the program takes; `--help` lists each one (test/cli). */
+export const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'auth-server': { type: 'string' },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Committed launcher, so npm can link the bin at install time, before the first build.
-import('../dist/cli.js').catch((error) => {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli.js')) {
+import('../dist/cli/main.js').catch((error) => {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/cli/main.js')) {
     process.stderr.write('mcp-auth-legacy: not built yet; run `npm run build` in the repository first.\n');
     process.exitCode = 1;
     return;

@@ -1,20 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createAuthorizationServerApp, demoResourceRegistry } from '@mcp-auth/authorization-server';
 import { createResourceServerApp } from '@mcp-auth/resource-server';
 import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
+import { type SameOriginServerOptionsInput, sameOriginServerOptionsSchema } from './options.ts';
 import { providerTokenVerifier } from './provider-token-verifier.ts';
 
-export interface LegacyServerOptions {
-  readonly port: number;
-  readonly host?: string;
-  readonly transport?: 'streamable-http' | 'sse' | 'all';
-  readonly dataDir: string;
+export interface SameOriginServerOverrides {
   readonly logger?: Logger;
 }
 
-export interface RunningLegacyServer {
+export interface RunningSameOriginServer {
   readonly issuer: string;
   readonly mcpUrl: string;
   readonly port: number;
@@ -33,21 +28,24 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
   ['/register', '/reg'],
 ]);
 
-export function defaultLegacyDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  return join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'legacy-server');
-}
-
-/** The AS and the MCP server on one origin, both the very same code as the separate programs. */
-export async function startLegacyServer(options: LegacyServerOptions): Promise<RunningLegacyServer> {
-  const logger = options.logger ?? createLogger();
-  const listener = await listenUntilReady({ port: options.port, host: options.host ?? '127.0.0.1' });
-  const port = listener.port;
-  const issuer = `http://localhost:${port}`;
+/**
+ * `mcp-auth-legacy`: the AS and the MCP server on one origin, both the very same code as the
+ * separate programs. Listens first (the issuer names the port), then builds both apps and serves
+ * them: the paths the MCP app owns go to it, everything else to the AS.
+ */
+export async function startSameOriginServer(
+  input: SameOriginServerOptionsInput,
+  overrides: SameOriginServerOverrides = {},
+): Promise<RunningSameOriginServer> {
+  const options = sameOriginServerOptionsSchema.parse(input);
+  const logger = overrides.logger ?? createLogger({ level: options.logLevel });
+  const listener = await listenUntilReady({ port: options.port, host: options.host });
+  const issuer = `http://localhost:${listener.port}`;
   const mcpUrl = `${issuer}/mcp`;
   const [demo] = demoResourceRegistry();
   const as = await createAuthorizationServerApp(
     {
-      port,
+      port: listener.port,
       issuer,
       dataDir: options.dataDir,
       resources: [{ ...(demo ?? { name: 'MCP demo server', scopes: [] }), uri: mcpUrl }],
@@ -60,10 +58,10 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
   });
   const rs = createResourceServerApp({
     resourceUrl: mcpUrl,
-    port,
+    port: listener.port,
     authorizationServer: issuer,
     verifier: providerTokenVerifier(as.provider, issuer),
-    transport: options.transport ?? 'all',
+    transport: options.transport,
     allowedHosts: [],
     allowedOrigins: [],
     dangerouslyAcceptAnyAudience: false,
@@ -71,16 +69,16 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
   });
   listener.serve((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (rs.owns(url.pathname)) return void rs.handle(req, res);
+    if (rs.owns(url.pathname)) return rs.handle(req, res);
     const alias = DEFAULT_ENDPOINT_ALIASES.get(url.pathname);
     if (alias) req.url = `${alias}${url.search}`;
-    return void as.handle(req, res);
+    return as.handle(req, res);
   });
-  logger.info('legacy combined server started', { issuer, mcp: mcpUrl });
+  logger.info('same-origin server started', { issuer, mcp: mcpUrl });
   return {
     issuer,
     mcpUrl,
-    port,
+    port: listener.port,
     ...(as.demoAccount ? { demoAccount: as.demoAccount } : {}),
     close: async () => {
       await rs.close();
