@@ -9,9 +9,5 @@ export class AuthFailure extends Error {
   }
 }
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** A mistake in how the client was called: exit code 2 (the one UsageError all programs share). */
+export { UsageError } from '@mcp-auth/shared';
