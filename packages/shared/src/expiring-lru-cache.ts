@@ -16,7 +16,11 @@ export class ExpiringLruCache<V> {
   readonly #entries: LRUCache<string, Entry<V>>;
   readonly #now: () => number;
 
+  /** `maxEntries` is at least 1: a cache that may hold nothing is a configuration mistake. */
   constructor(maxEntries: number, now: () => number = Date.now) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(`an LRU cache holds at least one entry, not ${maxEntries}`);
+    }
     this.#entries = new LRUCache({ max: maxEntries });
     this.#now = now;
   }

@@ -108,4 +108,10 @@ describe('ExpiringLruCache: a bounded cache whose entries expire at a deadline',
     state.now = 1001;
     assert.equal(cache.get('k'), undefined, 'the old entry is gone, not merely hidden');
   });
+
+  for (const maxEntries of [0, -1, 1.5, Number.NaN]) {
+    it(`a bound of ${maxEntries} is refused at construction, with a clear RangeError`, () => {
+      assert.throws(() => new ExpiringLruCache<string>(maxEntries), RangeError);
+    });
+  }
 });
