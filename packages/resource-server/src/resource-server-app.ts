@@ -7,14 +7,14 @@ import { createErrorResponder } from './http/error-response.ts';
 import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
 import { createRequestGuards } from './http/request-guards.ts';
 import { createRouter, type Route } from './http/router.ts';
-import { sendJson, sendJsonText } from './http/send-response.ts';
-import { refuseUndrainableBody } from './http/unread-body.ts';
 import { buildMcpServer } from './mcp-server.ts';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import {
-  protectedResourceMetadata,
-  protectedResourceMetadataPaths,
-  protectedResourceMetadataUrl,
-} from './protected-resource-metadata.ts';
+  deprecatedSseRoutes,
+  HEALTH_ROUTE,
+  protectedResourceMetadataRoute,
+  streamableHttpRoute,
+} from './routes.ts';
 import { ServerStats } from './tools/server-stats.ts';
 import { createDeprecatedSseEndpoint, ssePaths } from './transports/deprecated-sse.ts';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
@@ -58,8 +58,6 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
   const now = config.now ?? Date.now;
   const mcpPath = new URL(resourceUrl).pathname;
   const ssePath = ssePaths(mcpPath);
-  const metadataPaths = protectedResourceMetadataPaths(resourceUrl);
-  const metadataDocument = JSON.stringify(protectedResourceMetadata(resourceUrl, config.authorizationServer));
   const stats = new ServerStats();
   const gate = createCallerGate({
     verifier,
@@ -85,59 +83,13 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
       ? undefined
       : createDeprecatedSseEndpoint(buildServer, ssePath.messages, sessionLimits, now);
 
+  // What this server answers, each route with its paths, methods and CORS policy.
   const routes: Route[] = [
-    {
-      paths: metadataPaths,
-      methods: ['GET', 'HEAD'],
-      cors: 'any-origin',
-      handle(_req, res) {
-        res.setHeader('cache-control', 'public, max-age=300');
-        sendJsonText(res, 200, metadataDocument);
-      },
-    },
-    {
-      paths: ['/healthz'],
-      methods: 'any',
-      cors: 'none',
-      handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    },
+    protectedResourceMetadataRoute(resourceUrl, config.authorizationServer),
+    HEALTH_ROUTE,
+    ...(streamable ? [streamableHttpRoute(mcpPath, gate, streamable)] : []),
+    ...(sse ? deprecatedSseRoutes(ssePath, gate, sse) : []),
   ];
-  if (streamable) {
-    routes.push({
-      paths: [mcpPath],
-      methods: ['GET', 'POST', 'DELETE'],
-      cors: 'allowed-origins',
-      async handle(req, res, requestUrl) {
-        const caller = await gate.authenticate(req, requestUrl);
-        if (req.method !== 'POST') refuseUndrainableBody(req);
-        const message = req.method === 'POST' ? await gate.readPermittedMessage(req, caller) : undefined;
-        return streamable.handle(req, res, message, caller);
-      },
-    });
-  }
-  if (sse) {
-    routes.push(
-      {
-        paths: [ssePath.stream],
-        methods: ['GET'],
-        cors: 'allowed-origins',
-        async handle(req, res, requestUrl) {
-          const caller = await gate.authenticate(req, requestUrl);
-          refuseUndrainableBody(req);
-          return sse.open(res, caller);
-        },
-      },
-      {
-        paths: [ssePath.messages],
-        methods: ['POST'],
-        cors: 'allowed-origins',
-        async handle(req, res, requestUrl) {
-          const caller = await gate.authenticate(req, requestUrl);
-          return sse.post(req, res, await gate.readPermittedMessage(req, caller), caller);
-        },
-      },
-    );
-  }
 
   const guards = createRequestGuards({
     resourceUrl,
@@ -150,8 +102,12 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
     logger,
     resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl),
   });
-  // The MCP path is this app's even when only the deprecated transport is served (404 here).
-  const ownedPaths = new Set([...metadataPaths, mcpPath, ...(sse ? [ssePath.stream, ssePath.messages] : [])]);
+  // Every path routed here but the health check (a host program has its own), and the MCP path
+  // even when only the deprecated transport is served (404 here).
+  const ownedPaths = new Set([
+    ...routes.filter((entry) => entry !== HEALTH_ROUTE).flatMap((entry) => entry.paths),
+    mcpPath,
+  ]);
 
   return {
     owns: (pathname) => ownedPaths.has(pathname),
