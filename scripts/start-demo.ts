@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const cli = (pkg: string) => join(ROOT, 'packages', pkg, 'dist', 'cli.js');
+const cli = (pkg: string, entry = 'cli.js') => join(ROOT, 'packages', pkg, 'dist', entry);
 
 function fail(message: string): never {
   process.stderr.write(`npm start: ${message}\n`);
@@ -124,7 +124,7 @@ const as = startServer('authorization-server', [
 ]);
 await waitUntilHealthy(`${authServer}/healthz`, as.child, as.log, 'the Authorization Server');
 const rs = startServer('resource-server', [
-  cli('resource-server'),
+  cli('resource-server', join('cli', 'main.js')),
   `--port=${rsPort}`,
   `--auth-server=${authServer}`,
 ]);

@@ -13,9 +13,9 @@ import { type RequestSpec, runLoad } from '../load.ts';
 import { EXPECTED_RESULT } from '../support/capture.ts';
 import { freePort } from '../support/children.ts';
 import { busyNote, type Measured, measureQuietly, noteFor } from '../support/interference.ts';
-import { openLegacySession, sessionToolCall } from '../support/legacy-session.ts';
 import { type BenchContext, type CaseOutcome, median, type Row } from '../support/report.ts';
 import { startRsStack } from '../support/rs-stack.ts';
+import { open2025Session, sessionToolCall } from '../support/session-2025.ts';
 
 const SDK = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/sdk/', import.meta.url));
 const EXAMPLE = `${SDK}dist/esm/examples/server/simpleStreamableHttp.js`;
@@ -123,7 +123,7 @@ async function startPeer(): Promise<{ child: ChildProcess; target: Target }> {
         async requests(connections) {
           const requests: RequestSpec[] = [];
           for (let index = 0; index < connections; index++) {
-            const session = await openLegacySession(false, mcpPort, token);
+            const session = await open2025Session(false, mcpPort, token);
             requests.push(sessionToolCall(mcpPort, token, session, 'greet', { name: 'bench' }));
           }
           return requests;
@@ -163,7 +163,7 @@ export async function peerSdkV1(ctx: BenchContext): Promise<CaseOutcome> {
         async requests(connections) {
           const requests: RequestSpec[] = [];
           for (let index = 0; index < connections; index++) {
-            const session = await openLegacySession(false, port, token);
+            const session = await open2025Session(false, port, token);
             requests.push(sessionToolCall(port, token, session, 'calculator', { expression: '2+3*4' }));
           }
           return requests;

@@ -5,8 +5,8 @@
  */
 import { startBenchAuthorizationServer } from '../support/auth-server.ts';
 import { freePort, startServerChild } from '../support/children.ts';
-import { LEGACY_VERSION, openLegacySessions } from '../support/legacy-session.ts';
 import type { BenchContext, CaseOutcome } from '../support/report.ts';
+import { open2025Sessions, SESSION_PROTOCOL_VERSION } from '../support/session-2025.ts';
 
 const WARM_UP_SESSIONS = 20;
 
@@ -34,9 +34,9 @@ export async function rsSessionMemory(ctx: BenchContext): Promise<CaseOutcome> {
       const token = (await as.signIn(resourceUrl)).access_token;
       const atStart = await rs.memory();
       // A few sessions first, so that one-time costs (lazy modules, JIT) are not counted per session.
-      await openLegacySessions(port, token, WARM_UP_SESSIONS);
+      await open2025Sessions(port, token, WARM_UP_SESSIONS);
       const before = await rs.memory();
-      const ids = await openLegacySessions(port, token, sessions);
+      const ids = await open2025Sessions(port, token, sessions);
       const after = await rs.memory();
       if (new Set(ids).size !== sessions) throw new Error('session ids are not unique');
       const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -45,7 +45,7 @@ export async function rsSessionMemory(ctx: BenchContext): Promise<CaseOutcome> {
       ctx.log(
         `  RSS ${mb(atStart.rss).toFixed(1)} MB at start, ${mb(before.rss).toFixed(1)} MB before, ${mb(after.rss).toFixed(1)} MB after ${sessions} sessions`,
       );
-      const label = `RS memory · ${sessions} open ${LEGACY_VERSION} sessions`;
+      const label = `RS memory · ${sessions} open ${SESSION_PROTOCOL_VERSION} sessions`;
       return {
         rows: [
           { case: label, metric: 'RSS at start (idle)', value: mb(atStart.rss), unit: 'MB' },

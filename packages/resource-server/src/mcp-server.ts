@@ -1,6 +1,7 @@
 import { type AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { CalculatorError, evaluateExpression } from './tools/calculator/evaluate-expression.ts';
+import { callerIdentity } from './auth/verified-token.ts';
+import { CalculatorError, evaluateExpression } from './tools/evaluate-expression.ts';
 import { currentTime, getTimeInput, getTimeOutput } from './tools/get-time.ts';
 import { getWeatherInput, getWeatherOutput, simulatedWeather } from './tools/get-weather.ts';
 import { withMemoizedJsonSchema } from './tools/memoized-json-schema.ts';
@@ -14,20 +15,6 @@ export type StatsSource = () => {
   activeSessions: number;
   verifierCacheHitRate: number | null;
 };
-
-/** The caller, as the HTTP layer verified it (AuthInfo.extra). */
-export interface CallerIdentity {
-  readonly subject: string | undefined;
-  readonly username?: string | undefined;
-  readonly audience: readonly string[];
-  readonly issuer: string | undefined;
-}
-
-function callerOf(
-  authInfo: AuthInfo | undefined,
-): (AuthInfo & { extra?: Partial<CallerIdentity> }) | undefined {
-  return authInfo as (AuthInfo & { extra?: Partial<CallerIdentity> }) | undefined;
-}
 
 /** Defence in depth: the HTTP layer already answered 403; a tool never trusts that alone. */
 function lacksScopes(authInfo: AuthInfo | undefined, tool: string): string | undefined {
@@ -152,15 +139,16 @@ export function buildMcpServer(stats: StatsSource): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     async (ctx) => {
-      const caller = callerOf(ctx.http?.authInfo);
-      if (!caller) return errorResult('no authenticated caller');
+      const authInfo = ctx.http?.authInfo;
+      if (!authInfo) return errorResult('no authenticated caller');
+      const identity = callerIdentity(authInfo);
       const value = {
-        subject: caller.extra?.subject ?? null,
-        username: caller.extra?.username ?? null,
-        clientId: caller.clientId,
-        scopes: [...caller.scopes],
-        audience: [...(caller.extra?.audience ?? [])],
-        expiresAt: caller.expiresAt ? new Date(caller.expiresAt * 1000).toISOString() : null,
+        subject: identity?.subject ?? null,
+        username: identity?.username ?? null,
+        clientId: authInfo.clientId,
+        scopes: [...authInfo.scopes],
+        audience: [...(identity?.audience ?? [])],
+        expiresAt: authInfo.expiresAt ? new Date(authInfo.expiresAt * 1000).toISOString() : null,
       };
       return structuredResult(
         value,

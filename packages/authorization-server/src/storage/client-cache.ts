@@ -1,3 +1,4 @@
+import { ExpiringLruCache } from '@mcp-auth/shared';
 import type { AdapterPayload } from 'oidc-provider';
 
 export interface ClientCacheOptions {
@@ -20,12 +21,6 @@ export interface ClientCacheOptions {
  */
 export const DEFAULT_CLIENT_CACHE: ClientCacheOptions = { lifetimeMs: 5000, maxEntries: 1000, now: Date.now };
 
-interface CachedClient {
-  /** The payload as JSON text: immutable, and parsed into a fresh object for every caller. */
-  readonly json: string;
-  readonly expiresAt: number;
-}
-
 /**
  * Client payloads as the adapter last read them, for a few seconds, in this process only.
  *
@@ -41,13 +36,14 @@ interface CachedClient {
  */
 export class ClientCache {
   readonly #options: ClientCacheOptions;
-  /** Insertion order is recency order: a hit moves its entry to the end. */
-  readonly #entries = new Map<string, CachedClient>();
+  /** Each payload as JSON text: immutable, and parsed into a fresh object for every caller. */
+  readonly #entries: ExpiringLruCache<string>;
   /** Counts this instance's client writes, so a read that raced one is not remembered. */
   #writes = 0;
 
   constructor(options: ClientCacheOptions = DEFAULT_CLIENT_CACHE) {
     this.#options = options;
+    this.#entries = new ExpiringLruCache(options.maxEntries, options.now);
   }
 
   /** The client from memory when it is fresh, else from `load` (and remembered when found). */
@@ -58,26 +54,13 @@ export class ClientCache {
     if (this.#options.lifetimeMs <= 0) return load();
     const now = this.#options.now();
     const cached = this.#entries.get(clientId);
-    if (cached) {
-      this.#entries.delete(clientId);
-      if (cached.expiresAt > now) {
-        this.#entries.set(clientId, cached);
-        return JSON.parse(cached.json) as AdapterPayload;
-      }
-    }
+    if (cached !== undefined) return JSON.parse(cached) as AdapterPayload;
     const writesBefore = this.#writes;
     const payload = await load();
     // A write of a client on this instance while the read was under way may have landed after
     // the row was read: that answer may be stale, so it is returned but not remembered.
     if (payload && this.#writes === writesBefore) {
-      this.#entries.set(clientId, {
-        json: JSON.stringify(payload),
-        expiresAt: now + this.#options.lifetimeMs,
-      });
-      if (this.#entries.size > this.#options.maxEntries) {
-        const oldest = this.#entries.keys().next();
-        if (!oldest.done) this.#entries.delete(oldest.value);
-      }
+      this.#entries.set(clientId, JSON.stringify(payload), now + this.#options.lifetimeMs);
     }
     return payload;
   }

@@ -12,7 +12,7 @@ import { type RunningNginx, startNginx } from './nginx.ts';
 
 const REPOSITORY = fileURLToPath(new URL('../../../../', import.meta.url));
 export const AS_CLI = join(REPOSITORY, 'packages', 'authorization-server', 'dist', 'cli.js');
-export const RS_CLI = join(REPOSITORY, 'packages', 'resource-server', 'dist', 'cli.js');
+export const RS_CLI = join(REPOSITORY, 'packages', 'resource-server', 'dist', 'cli', 'main.js');
 
 export const USER = { username: 'alice', password: 'correct horse battery staple' } as const;
 

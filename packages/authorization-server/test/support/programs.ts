@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 /** The programs' entry points, run from source (Node type stripping). */
 export const AS_CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-export const LEGACY_CLI = fileURLToPath(new URL('../../../legacy-server/src/cli.ts', import.meta.url));
+export const LEGACY_CLI = fileURLToPath(
+  new URL('../../../same-origin-server/src/cli/main.ts', import.meta.url),
+);
 
 /** What a server prints once it listens: a start that should have been refused stops there. */
 const STARTED = /MCP Authorization Server\s+http|MCP legacy combined server\s+http/;

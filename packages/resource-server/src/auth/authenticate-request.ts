@@ -1,10 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { BearerChallenge } from './bearer-challenge.ts';
-import { InvalidTokenError, type TokenVerifier, type VerifiedToken } from './verified-token.ts';
-
-export type AuthenticationResult =
-  | { readonly ok: true; readonly token: string; readonly verified: VerifiedToken }
-  | { readonly ok: false; readonly challenge: BearerChallenge };
+import { InvalidTokenError } from '../errors.ts';
+import { bearerChallengeError } from './bearer-challenge.ts';
+import type { TokenVerifier, VerifiedAuthInfo } from './verified-token.ts';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -53,101 +50,81 @@ export interface AuthenticateOptions extends Omit<VerifyBearerOptions, 'challeng
  * The first half of authentication, which needs nothing but the headers: the bearer token is
  * present exactly once and only in the `Authorization` header, active, unexpired and meant for
  * this server. It runs before the body is read, so an anonymous request costs no body reading or
- * parsing. Never logs or forwards the token.
+ * parsing. Never logs or forwards the token. A refusal is thrown with its RFC 6750 §3 challenge.
  */
 export async function verifyBearerToken(
   req: IncomingMessage,
   options: VerifyBearerOptions,
-): Promise<AuthenticationResult> {
+): Promise<VerifiedAuthInfo> {
   const scopes = options.challengeScopes;
   const url = options.requestUrl ?? new URL(req.url ?? '/', 'http://placeholder');
   if (url.searchParams.has('access_token')) {
     // OAuth 2.1 §5.2.1 / MCP: tokens in the query string are refused, not ignored.
-    return {
-      ok: false,
-      challenge: {
-        status: 400,
-        error: 'invalid_request',
-        description: 'send the access token in the Authorization header, never in the URL',
-        scopes,
-      },
-    };
+    throw bearerChallengeError({
+      status: 400,
+      error: 'invalid_request',
+      description: 'send the access token in the Authorization header, never in the URL',
+      scopes,
+    });
   }
   const header = authorizationHeaders(req);
-  if (header.length === 0) {
-    return { ok: false, challenge: { status: 401, scopes } };
-  }
+  if (header.length === 0) throw bearerChallengeError({ status: 401, scopes });
   const match = header.length === 1 ? BEARER.exec(header[0] ?? '') : null;
   if (!match?.[1]) {
-    return {
-      ok: false,
-      challenge: {
-        status: 400,
-        error: 'invalid_request',
-        description: 'the Authorization header must be "Bearer <token>"',
-        scopes,
-      },
-    };
+    throw bearerChallengeError({
+      status: 400,
+      error: 'invalid_request',
+      description: 'the Authorization header must be "Bearer <token>"',
+      scopes,
+    });
   }
   const token = match[1];
-  let verified: VerifiedToken;
+  let authInfo: VerifiedAuthInfo;
   try {
-    verified = await options.verifier.verify(token);
+    authInfo = await options.verifier.verifyAccessToken(token);
   } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      return {
-        ok: false,
-        challenge: { status: 401, error: 'invalid_token', description: error.message, scopes },
-      };
-    }
-    throw error;
+    if (!(error instanceof InvalidTokenError)) throw error;
+    throw bearerChallengeError({ status: 401, error: 'invalid_token', description: error.message, scopes });
   }
   // MCP "Token Audience Binding and Validation": a token for another resource is refused, or a
   // stolen token for one server would open every server that trusts the same AS.
   if (
     !options.acceptAnyAudience &&
-    !verified.audience.some((audience) => sameResource(audience, options.resourceUrl))
+    !authInfo.extra.audience.some((audience) => sameResource(audience, options.resourceUrl))
   ) {
-    return {
-      ok: false,
-      challenge: {
-        status: 401,
-        error: 'invalid_token',
-        description: 'the access token was not issued for this server',
-        scopes,
-      },
-    };
+    throw bearerChallengeError({
+      status: 401,
+      error: 'invalid_token',
+      description: 'the access token was not issued for this server',
+      scopes,
+    });
   }
-  return { ok: true, token, verified };
+  return authInfo;
 }
 
 /**
  * The second half: the scopes the operation needs, known once the message is read. A missing one
- * is 403 `insufficient_scope` naming every scope needed (RFC 6750 §3.1), which MCP clients answer
- * with a step-up authorization.
+ * is thrown as 403 `insufficient_scope` naming every scope needed (RFC 6750 §3.1), which MCP
+ * clients answer with a step-up authorization.
  */
-export function missingScopeChallenge(
-  verified: VerifiedToken,
-  requiredScopes: readonly string[],
-): BearerChallenge | undefined {
-  const missing = requiredScopes.filter((scope) => !verified.scopes.includes(scope));
-  if (missing.length === 0) return undefined;
-  return {
+export function requireScopes(authInfo: VerifiedAuthInfo, requiredScopes: readonly string[]): void {
+  const missing = requiredScopes.filter((scope) => !authInfo.scopes.includes(scope));
+  if (missing.length === 0) return;
+  throw bearerChallengeError({
     status: 403,
     error: 'insufficient_scope',
     description: `this operation needs the scope ${missing.join(' ')}`,
     scopes: requiredScopes,
-  };
+  });
 }
 
 /** Both halves at once, for requests whose needed scopes are known before any body is read. */
 export async function authenticateRequest(
   req: IncomingMessage,
   options: AuthenticateOptions,
-): Promise<AuthenticationResult> {
+): Promise<VerifiedAuthInfo> {
   const { requiredScopes, ...rest } = options;
-  const result = await verifyBearerToken(req, { ...rest, challengeScopes: requiredScopes });
-  if (!result.ok) return result;
-  const challenge = missingScopeChallenge(result.verified, requiredScopes);
-  return challenge ? { ok: false, challenge } : result;
+  const authInfo = await verifyBearerToken(req, { ...rest, challengeScopes: requiredScopes });
+  requireScopes(authInfo, requiredScopes);
+  return authInfo;
 }

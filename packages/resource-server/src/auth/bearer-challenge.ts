@@ -1,18 +1,6 @@
-/**
- * RFC 6750 §3 challenges, as MCP authorization requires them (SPEC RS.2):
- * - no token: 401 with `resource_metadata` (RFC 9728 §5.1) and the `scope` needed, no error code;
- * - a bad token: 401 `invalid_token`;
- * - not enough scope: 403 `insufficient_scope` with every scope the operation needs;
- * - a malformed request: 400 `invalid_request`.
- */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+import { type BearerChallenge, ResourceServerError } from '../errors.ts';
 
-export interface BearerChallenge {
-  readonly status: 400 | 401 | 403;
-  readonly error?: BearerErrorCode;
-  readonly description?: string;
-  readonly scopes: readonly string[];
-}
+type BearerErrorCode = NonNullable<BearerChallenge['error']>;
 
 /** RFC 9110 §5.6.4 quoted-string: backslash-escape `"` and `\`, drop control characters. */
 function quoted(value: string): string {
@@ -20,6 +8,7 @@ function quoted(value: string): string {
   return `"${value.replace(/[\u0000-\u001f\u007f]/g, '').replace(/(["\\])/g, '\\$1')}"`;
 }
 
+/** The `WWW-Authenticate` value (RFC 6750 §3), pointing to the resource metadata (RFC 9728 §5.1). */
 export function challengeHeader(challenge: BearerChallenge, resourceMetadataUrl: string): string {
   const parameters: string[] = [];
   if (challenge.error) parameters.push(`error=${quoted(challenge.error)}`);
@@ -29,9 +18,19 @@ export function challengeHeader(challenge: BearerChallenge, resourceMetadataUrl:
   return `Bearer ${parameters.join(', ')}`;
 }
 
-export function challengeBody(challenge: BearerChallenge): Record<string, string> {
+/** The JSON body beside the challenge: JSON clients get a code and a description even for "no token". */
+export function challengeBody(challenge: BearerChallenge): {
+  error: BearerErrorCode;
+  error_description: string;
+} {
   return {
     error: challenge.error ?? 'invalid_token',
     error_description: challenge.description ?? 'an access token is required',
   };
+}
+
+/** A refusal answered with the challenge (header and body above). */
+export function bearerChallengeError(challenge: BearerChallenge): ResourceServerError {
+  const body = challengeBody(challenge);
+  return new ResourceServerError(challenge.status, body.error, body.error_description, { challenge });
 }

@@ -1,11 +1,6 @@
-import { createHash } from 'node:crypto';
-import { LruCache } from './lru-cache.ts';
-import {
-  InvalidTokenError,
-  type TokenVerifier,
-  type VerifiedToken,
-  VerifierUnavailableError,
-} from './verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import { cacheVerifiedTokens } from './token-cache.ts';
+import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
 export interface IntrospectionVerifierOptions {
   readonly introspectionEndpoint: string;
@@ -51,17 +46,13 @@ function audienceList(value: unknown): string[] {
 
 /**
  * RFC 7662 token introspection, authenticated with the RS's own client credentials (§2.1).
- * Answers are cached by a hash of the token (the token itself is never a key in memory dumps
- * or logs), for at most `cacheSeconds` and never past the token's `exp`.
+ * Answers are cached (token-cache.ts) for at most `cacheSeconds` and never past the token's `exp`.
  */
 export function createIntrospectionVerifier(options: IntrospectionVerifierOptions): TokenVerifier {
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
-  const cache = new LruCache<VerifiedToken>(options.cacheSize, now);
   const authorization = basicCredentials(options.clientId, options.clientSecret);
-  let hits = 0;
-  let misses = 0;
 
   async function introspect(token: string): Promise<VerifiedToken> {
     let response: Response;
@@ -121,14 +112,17 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     }
     const expiresAt = Number(body.exp);
     if (!Number.isFinite(expiresAt)) throw new InvalidTokenError('the access token has no expiry');
+    if (expiresAt * 1000 <= now()) throw new InvalidTokenError('the access token has expired');
     return {
-      subject: typeof body.sub === 'string' ? body.sub : undefined,
-      ...(typeof body.username === 'string' ? { username: body.username } : {}),
-      clientId: typeof body.client_id === 'string' ? body.client_id : undefined,
+      clientId: typeof body.client_id === 'string' ? body.client_id : '',
       scopes: spaceList(body.scope),
-      audience: audienceList(body.aud),
       expiresAt,
-      issuer: typeof body.iss === 'string' ? body.iss : undefined,
+      extra: {
+        subject: typeof body.sub === 'string' ? body.sub : undefined,
+        ...(typeof body.username === 'string' ? { username: body.username } : {}),
+        audience: audienceList(body.aud),
+        issuer: typeof body.iss === 'string' ? body.iss : undefined,
+      },
     };
   }
 
@@ -140,23 +134,10 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
 
   return {
     kind: 'introspection',
-    async verify(token) {
-      const key = createHash('sha256').update(token).digest('base64url');
-      const cached = cache.get(key);
-      if (cached) {
-        if (cached.expiresAt * 1000 > now()) {
-          hits += 1;
-          return cached;
-        }
-      }
-      misses += 1;
-      const verified = await introspect(token);
-      if (verified.expiresAt * 1000 <= now()) throw new InvalidTokenError('the access token has expired');
-      if (options.cacheSeconds > 0) {
-        cache.set(key, verified, Math.min(verified.expiresAt * 1000, now() + options.cacheSeconds * 1000));
-      }
-      return verified;
-    },
-    cacheStats: () => ({ hits, misses }),
+    ...cacheVerifiedTokens(introspect, {
+      maxAgeMs: options.cacheSeconds * 1000,
+      maxEntries: options.cacheSize,
+      now,
+    }),
   };
 }

@@ -1,12 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { LruCache } from './lru-cache.ts';
-import {
-  InvalidTokenError,
-  type TokenVerifier,
-  type VerifiedToken,
-  VerifierUnavailableError,
-} from './verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import { cacheVerifiedTokens } from './token-cache.ts';
+import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
 /** As long as a fetched JWKS is trusted (`cacheMaxAge` below): a removed key stops working within it. */
 const VERIFIED_TOKEN_MAX_AGE_MS = 10 * 60_000;
@@ -27,10 +22,8 @@ export interface JwtVerifierOptions {
  * audience and scopes are checked by the caller, as for introspection. The JWKS is fetched on
  * demand and refetched when an unknown `kid` appears (key rotation), with a cooldown.
  *
- * A client sends the same token with every request until it expires, and checking its
- * signature was an eighth of the server's CPU (docs/PERFORMANCE.md), so a verified token is
- * remembered, keyed by its SHA-256 (never the token itself), until its `exp` and no longer than
- * the key set is trusted. Failures are not remembered.
+ * A verified token is remembered (token-cache.ts) until its `exp` and no longer than the key set
+ * is trusted, so a key removed from the JWKS stops working within that time.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const keys =
@@ -39,10 +32,6 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       cooldownDuration: 30_000,
       cacheMaxAge: VERIFIED_TOKEN_MAX_AGE_MS,
     });
-  const now = options.now ?? Date.now;
-  const cache = new LruCache<VerifiedToken>(options.cacheSize ?? 10_000, now);
-  let hits = 0;
-  let misses = 0;
 
   async function verifySignedToken(token: string): Promise<VerifiedToken> {
     try {
@@ -54,15 +43,17 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         requiredClaims: ['exp', 'aud'],
       });
       return {
-        subject: payload.sub,
-        ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
-        clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
+        clientId: typeof payload.client_id === 'string' ? payload.client_id : '',
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
-        audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
-          (entry): entry is string => typeof entry === 'string',
-        ),
         expiresAt: Number(payload.exp),
-        issuer: payload.iss,
+        extra: {
+          subject: payload.sub,
+          ...(typeof payload.username === 'string' ? { username: payload.username } : {}),
+          audience: (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
+            (entry): entry is string => typeof entry === 'string',
+          ),
+          issuer: payload.iss,
+        },
       };
     } catch (error) {
       if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
@@ -83,18 +74,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
 
   return {
     kind: 'jwt',
-    async verify(token) {
-      const key = createHash('sha256').update(token).digest('base64url');
-      const cached = cache.get(key);
-      if (cached) {
-        hits += 1;
-        return cached;
-      }
-      misses += 1;
-      const verified = await verifySignedToken(token);
-      cache.set(key, verified, Math.min(verified.expiresAt * 1000, now() + VERIFIED_TOKEN_MAX_AGE_MS));
-      return verified;
-    },
-    cacheStats: () => ({ hits, misses }),
+    ...cacheVerifiedTokens(verifySignedToken, {
+      maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS,
+      maxEntries: options.cacheSize ?? 10_000,
+      now: options.now ?? Date.now,
+    }),
   };
 }

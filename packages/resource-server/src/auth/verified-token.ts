@@ -1,37 +1,58 @@
-/** What a verifier learned about an access token; the one shape both verifiers produce. */
-export interface VerifiedToken {
+import type { AuthInfo, OAuthTokenVerifier } from '@modelcontextprotocol/server';
+
+/** Who the caller is beyond AuthInfo's own fields: the `extra` of every AuthInfo this server makes. */
+export type CallerIdentity = {
   readonly subject: string | undefined;
   /** RFC 7662 §2.2 `username`, when the AS gives one. */
   readonly username?: string | undefined;
-  readonly clientId: string | undefined;
-  readonly scopes: readonly string[];
   /** The `aud` claim, always as a list. */
   readonly audience: readonly string[];
-  /** Epoch seconds. */
-  readonly expiresAt: number;
   readonly issuer: string | undefined;
+};
+
+/** AuthInfo as this server's verifiers make it: the expiry always known, `extra` always the identity. */
+export interface VerifiedAuthInfo extends AuthInfo {
+  /** Epoch seconds. */
+  expiresAt: number;
+  extra: CallerIdentity;
 }
 
-export interface TokenVerifier {
-  /** Resolves for an active token; rejects with InvalidTokenError otherwise. */
-  verify(token: string): Promise<VerifiedToken>;
+/** What checking a token learned: its AuthInfo without the token itself, which no cache keeps. */
+export type VerifiedToken = Omit<VerifiedAuthInfo, 'token'>;
+
+export interface TokenCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+}
+
+/**
+ * The MCP SDK's verifier interface, narrowed to this server's AuthInfo. `verifyAccessToken`
+ * resolves for an active token and rejects with `InvalidTokenError` (401) for any other, or with
+ * `VerifierUnavailableError` (503) when the AS cannot be asked.
+ */
+export interface TokenVerifier extends OAuthTokenVerifier {
+  verifyAccessToken(token: string): Promise<VerifiedAuthInfo>;
   readonly kind: 'introspection' | 'jwt';
   /** Cache statistics, where there is a cache. */
-  cacheStats?(): { hits: number; misses: number };
+  cacheStats?(): TokenCacheStats;
 }
 
-/** The token is missing, unknown, expired, revoked or otherwise unusable: 401 invalid_token. */
-export class InvalidTokenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidTokenError';
-  }
+/** The one way to read AuthInfo.extra: the caller, for an AuthInfo this server's verifiers made. */
+export function callerIdentity(authInfo: AuthInfo | undefined): CallerIdentity | undefined {
+  return (authInfo as Partial<VerifiedAuthInfo> | undefined)?.extra;
 }
 
-/** The AS could not be asked (down, misconfigured): 503, never a silent acceptance. */
-export class VerifierUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'VerifierUnavailableError';
-  }
+/**
+ * Whom a session belongs to (MCP security best practices, "Session Hijacking"): an issuer's
+ * subject (a person), or the client itself for machine tokens, which have no subject.
+ */
+export function sessionOwner(authInfo: VerifiedAuthInfo): string {
+  const { issuer, subject } = authInfo.extra;
+  return JSON.stringify([issuer ?? '', subject ?? `client:${authInfo.clientId}`]);
+}
+
+/** A request's caller once its token passed: its AuthInfo, and whom its sessions belong to. */
+export interface Caller {
+  readonly authInfo: VerifiedAuthInfo;
+  readonly principal: string;
 }

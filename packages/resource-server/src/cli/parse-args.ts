@@ -1,12 +1,6 @@
 import { parseArgs } from 'node:util';
+import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
 import type { ResourceServerOptionsInput } from '../options.ts';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export const USAGE = `Usage: mcp-auth-rs [--port=8001] [--auth-server=http://localhost:9000] [--transport=all] [options]
 
@@ -37,9 +31,11 @@ Options:
   --dangerously-accept-any-audience
                                 skip the audience check (only for authorization servers without RFC 8707)
   --log-level L                 debug, info (default), warn, error
+  --verbose                     on an error, print its stack and causes too
   -h, --help                    show this help`;
 
-const FLAGS = {
+/** Every flag the program takes; `--help` lists each one (test/cli). */
+export const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'auth-server': { type: 'string' },
@@ -60,13 +56,6 @@ const FLAGS = {
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function wholeNumber(flag: string, value: string, max: number): number {
-  if (!/^\d{1,7}$/.test(value) || Number(value) > max) {
-    throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
-  }
-  return Number(value);
-}
 
 /** argv and the environment → raw options for zod to validate. The only place they are read. */
 export function parseResourceServerArgs(
@@ -95,7 +84,7 @@ export function parseResourceServerArgs(
     help: values.help === true,
     options: {
       authServer: values['auth-server'] ?? env.MCP_AUTH_RS_AUTH_SERVER ?? 'http://localhost:9000',
-      ...(port !== undefined ? { port: wholeNumber('--port', port, 65535) } : {}),
+      ...(port !== undefined ? { port: wholeNumberFlag('--port', port, 65535) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values['resource-url'] !== undefined ? { resourceUrl: values['resource-url'] } : {}),
       ...(transport !== undefined ? { transport: transport as never } : {}),
@@ -110,7 +99,7 @@ export function parseResourceServerArgs(
         : {}),
       ...(values['introspection-cache-seconds'] !== undefined
         ? {
-            introspectionCacheSeconds: wholeNumber(
+            introspectionCacheSeconds: wholeNumberFlag(
               '--introspection-cache-seconds',
               values['introspection-cache-seconds'],
               3600,
@@ -118,11 +107,11 @@ export function parseResourceServerArgs(
           }
         : {}),
       ...(values['max-sessions'] !== undefined
-        ? { maxSessions: wholeNumber('--max-sessions', values['max-sessions'], 1_000_000) }
+        ? { maxSessions: wholeNumberFlag('--max-sessions', values['max-sessions'], 1_000_000) }
         : {}),
       ...(values['max-sessions-per-subject'] !== undefined
         ? {
-            maxSessionsPerSubject: wholeNumber(
+            maxSessionsPerSubject: wholeNumberFlag(
               '--max-sessions-per-subject',
               values['max-sessions-per-subject'],
               1_000_000,
@@ -130,7 +119,7 @@ export function parseResourceServerArgs(
           }
         : {}),
       ...(values['auth-server-wait'] !== undefined
-        ? { authServerWaitSeconds: wholeNumber('--auth-server-wait', values['auth-server-wait'], 3600) }
+        ? { authServerWaitSeconds: wholeNumberFlag('--auth-server-wait', values['auth-server-wait'], 3600) }
         : {}),
       allowedHosts: values['allowed-host'] ?? [],
       allowedOrigins: values['allowed-origin'] ?? [],

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { mediaTypeOf } from '@mcp-auth/shared';
+import { jsonRpcError } from '../errors.ts';
 import { JsonNestingGauge } from './json-nesting.ts';
 
 export interface JsonBodyLimits {
@@ -10,17 +11,8 @@ export interface JsonBodyLimits {
 
 export const JSON_BODY_LIMITS: JsonBodyLimits = { maxBytes: 4 * 1024 * 1024, maxDepth: 64 };
 
-/** JSON-RPC 2.0 §5.1: -32700 parse error (not JSON), -32600 invalid request (JSON we refuse). */
-export type JsonBodyResult =
-  | { readonly ok: true; readonly value: unknown }
-  | {
-      readonly ok: false;
-      readonly status: 400 | 413 | 415;
-      readonly code: -32700 | -32600;
-      readonly message: string;
-    };
-
-export type JsonBodyReader = (req: IncomingMessage) => Promise<JsonBodyResult>;
+/** Reads a request's JSON body, or throws the JSON-RPC refusal (see `readJsonBody`). */
+export type JsonBodyReader = (req: IncomingMessage) => Promise<unknown>;
 
 type Refusal = 'too-large' | 'too-deep';
 type Collected =
@@ -64,22 +56,18 @@ function collectBody(
 /**
  * Reads and parses a JSON request body of an authenticated request, bounded in size (by the
  * declared length before reading, by counting while reading) and in nesting depth (measured while
- * reading, before `JSON.parse` builds anything).
+ * reading, before `JSON.parse` builds anything). A refusal is thrown as JSON-RPC 2.0 §5.1: -32700
+ * parse error (not JSON), -32600 invalid request (JSON we refuse).
  */
 export async function readJsonBody(
   req: IncomingMessage,
   limits: JsonBodyLimits = JSON_BODY_LIMITS,
-): Promise<JsonBodyResult> {
+): Promise<unknown> {
   if (mediaTypeOf(req) !== 'application/json') {
-    return { ok: false, status: 415, code: -32600, message: 'the body must be application/json' };
+    throw jsonRpcError(415, -32600, 'the body must be application/json');
   }
-  const tooLarge = {
-    ok: false,
-    status: 413,
-    code: -32600,
-    message: `the body is larger than ${limits.maxBytes} bytes`,
-  } as const;
-  if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) return tooLarge;
+  const tooLarge = () => jsonRpcError(413, -32600, `the body is larger than ${limits.maxBytes} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) throw tooLarge();
   const gauge = new JsonNestingGauge(limits.maxDepth);
   let size = 0;
   const collected = await collectBody(req, (chunk) => {
@@ -88,16 +76,19 @@ export async function readJsonBody(
     return gauge.withinLimit(chunk) ? undefined : 'too-deep';
   });
   if (!collected.ok) {
-    if (collected.reason === 'too-large') return tooLarge;
+    if (collected.reason === 'too-large') throw tooLarge();
     if (collected.reason === 'too-deep') {
-      const message = `the body nests arrays and objects deeper than ${limits.maxDepth} levels`;
-      return { ok: false, status: 400, code: -32600, message };
+      throw jsonRpcError(
+        400,
+        -32600,
+        `the body nests arrays and objects deeper than ${limits.maxDepth} levels`,
+      );
     }
-    return { ok: false, status: 400, code: -32700, message: 'the body ended before it was complete' };
+    throw jsonRpcError(400, -32700, 'the body ended before it was complete');
   }
   try {
-    return { ok: true, value: JSON.parse(collected.body.toString('utf8')) };
+    return JSON.parse(collected.body.toString('utf8'));
   } catch {
-    return { ok: false, status: 400, code: -32700, message: 'the body is not valid JSON' };
+    throw jsonRpcError(400, -32700, 'the body is not valid JSON');
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ResourceServerError } from '../errors.ts';
 
 /**
  * The most of an unread request body Node may discard after our answer to keep the connection
@@ -29,4 +30,17 @@ export function closeConnectionIfBodyPending(req: IncomingMessage, res: ServerRe
 /** Whether Node may be left to read and discard the request's body (none counts as drainable). */
 export function drainableBody(req: IncomingMessage): boolean {
   return declaredBodyLength(req) <= DRAIN_LIMIT_BYTES;
+}
+
+/**
+ * GET and DELETE carry no message here (RFC 9110 §9.3.1: a GET body has no defined meaning). A
+ * body larger than Node drains for free is refused rather than left for Node to read to its end.
+ */
+export function refuseUndrainableBody(req: IncomingMessage): void {
+  if (drainableBody(req)) return;
+  throw new ResourceServerError(
+    400,
+    'invalid_request',
+    `a ${req.method} request carries no body here; send it without one`,
+  );
 }

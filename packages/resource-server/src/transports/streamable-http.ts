@@ -8,35 +8,28 @@ import {
   isLegacyRequest,
   type McpServer,
 } from '@modelcontextprotocol/server';
+import type { Caller } from '../auth/verified-token.ts';
+import { jsonRpcError } from '../errors.ts';
 import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 import { openWebExchange } from './web-exchange.ts';
 
 export interface StreamableHttpEndpoint {
   /** POST, GET and DELETE on the MCP endpoint, after authentication. */
-  handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    caller: { authInfo: AuthInfo; principal: string },
-  ): Promise<void>;
+  handle(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void>;
   readonly activeSessions: () => number;
   close(): Promise<void>;
 }
 
+/** The MCP SDK's transports read the verified token from `req.auth`. */
 type AuthenticatedRequest = IncomingMessage & { auth?: AuthInfo };
 
-function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
-}
-
 /**
- * The Streamable HTTP endpoint for every era (SPEC RS.5):
+ * The Streamable HTTP endpoint for every protocol revision (MCP "Transports", Streamable HTTP):
  * - 2026-07-28 requests are stateless: a fresh server per request through `createMcpHandler`;
- * - 2025-11-25 / 2025-06-18 / 2025-03-26 clients get sessions (`Mcp-Session-Id`), the GET SSE
- *   stream and DELETE, each session bound to the principal that opened it.
- * The SDK's own classifier (`isLegacyRequest`) decides which era a POST speaks.
+ * - 2025 sessions, for 2025-11-25 / 2025-06-18 / 2025-03-26 clients: `Mcp-Session-Id` (MCP
+ *   "Session Management"), the GET event stream and DELETE, each session bound to the principal
+ *   that opened it.
+ * The SDK's own classifier decides which revision a POST speaks (it calls the 2025 ones "legacy").
  */
 export function createStreamableHttpEndpoint(
   buildServer: () => McpServer,
@@ -44,10 +37,11 @@ export function createStreamableHttpEndpoint(
   sessionLimits: SessionLimits,
   now: () => number,
 ): StreamableHttpEndpoint {
-  const modern = createMcpHandler(() => buildServer(), { legacy: 'reject', onerror: onError });
+  const stateless = createMcpHandler(() => buildServer(), { legacy: 'reject', onerror: onError });
   const sessions = new SessionRegistry<NodeStreamableHTTPServerTransport>(sessionLimits, now);
 
-  async function handleLegacy(
+  /** A request in a 2025 session, or the `initialize` that opens one. */
+  async function handle2025Session(
     req: AuthenticatedRequest,
     res: ServerResponse,
     body: unknown,
@@ -57,11 +51,11 @@ export function createStreamableHttpEndpoint(
     if (typeof sessionId === 'string' && sessionId) {
       const transport = sessions.lookup(sessionId, principal);
       // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
-      if (!transport) return jsonRpcError(res, 404, -32001, 'Session not found');
+      if (!transport) throw jsonRpcError(404, -32001, 'Session not found');
       return transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+      throw jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     }
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -79,22 +73,22 @@ export function createStreamableHttpEndpoint(
       const request = req as AuthenticatedRequest;
       request.auth = caller.authInfo;
       if (req.method === 'POST' && !req.headers['mcp-session-id']) {
-        // One web Request serves both the era decision and the 2026-07-28 handler.
+        // One web Request serves both the revision decision and the 2026-07-28 handler.
         const exchange = await openWebExchange(req, res, body);
         if (!(await isLegacyRequest(exchange.request, body))) {
-          const response = await modern.fetch(exchange.request, {
+          const response = await stateless.fetch(exchange.request, {
             authInfo: caller.authInfo,
             parsedBody: body,
           });
           return exchange.respond(response);
         }
       }
-      return handleLegacy(request, res, body, caller.principal);
+      return handle2025Session(request, res, body, caller.principal);
     },
     activeSessions: () => sessions.size,
     async close() {
       await sessions.closeAll();
-      await modern.close();
+      await stateless.close();
     },
   };
 }

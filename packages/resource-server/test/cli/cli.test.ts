@@ -4,8 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { FLAGS, USAGE } from '../../src/cli/parse-args.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 function run(
   args: string[],
@@ -32,6 +33,12 @@ describe('mcp-auth-rs command line', () => {
     assert.match(result.stdout, /--auth-server URL/);
     assert.match(result.stdout, /--dangerously-accept-any-audience/);
     assert.match(result.stdout, /--max-sessions-per-subject N .*\(default 32\)/s);
+  });
+
+  it('--help lists every option the program takes', () => {
+    for (const flag of [...Object.keys(FLAGS), 'verbose']) {
+      assert.match(USAGE, new RegExp(`\\n  (-\\w, )?--${flag}\\b`), `--${flag} is listed`);
+    }
   });
 
   const bad: Array<[string[], RegExp]> = [

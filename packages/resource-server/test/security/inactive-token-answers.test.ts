@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, type Logger } from '@mcp-auth/shared';
 import { createIntrospectionVerifier } from '../../src/auth/introspection-verifier.ts';
-import { InvalidTokenError, VerifierUnavailableError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../../src/errors.ts';
 import { type RunningResourceServer, startResourceServer } from '../../src/index.ts';
 import { requestWithOpenBody } from '../support/open-body-request.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -250,7 +250,7 @@ describe('inactive token answers: the introspection verifier against the fake AS
     });
 
   it('an AS that never answers is unavailable once the timeout passes, naming the endpoint', async () => {
-    await assert.rejects(verifier(100).verify('never-answers'), (error: unknown) => {
+    await assert.rejects(verifier(100).verifyAccessToken('never-answers'), (error: unknown) => {
       assert.ok(error instanceof VerifierUnavailableError, String(error));
       assert.match(error.message, /no answer within 100 ms/);
       assert.ok(error.message.includes(`${fake.issuer}/introspect`));
@@ -259,7 +259,7 @@ describe('inactive token answers: the introspection verifier against the fake AS
   });
 
   it('a 400 about the token is InvalidTokenError; a 400 about our credentials is VerifierUnavailableError', async () => {
-    await assert.rejects(verifier(5000).verify('refused-as-jwt'), InvalidTokenError);
-    await assert.rejects(verifier(5000).verify('credentials-400'), VerifierUnavailableError);
+    await assert.rejects(verifier(5000).verifyAccessToken('refused-as-jwt'), InvalidTokenError);
+    await assert.rejects(verifier(5000).verifyAccessToken('credentials-400'), VerifierUnavailableError);
   });
 });

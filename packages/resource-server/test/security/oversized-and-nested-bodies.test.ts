@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { JSON_BODY_LIMITS } from '../../src/http/json-body.ts';
 import { JsonNestingGauge } from '../../src/http/json-nesting.ts';
-import { type LegacyStack, startLegacyStack } from '../support/legacy-stack.ts';
 import { requestWithOpenBody } from '../support/open-body-request.ts';
+import { type SameOriginStack, startSameOriginStack } from '../support/same-origin-stack.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 /**
@@ -193,22 +193,22 @@ describe('oversized and nested bodies with a valid token (standalone RS)', () =>
   });
 });
 
-describe('oversized and nested bodies in the legacy combined server', () => {
-  let legacy: LegacyStack;
+describe('oversized and nested bodies in the same-origin server (AS and MCP on one origin)', () => {
+  let sameOrigin: SameOriginStack;
   let token: string;
   before(async () => {
-    legacy = await startLegacyStack();
-    token = await legacy.token();
+    sameOrigin = await startSameOriginStack();
+    token = await sameOrigin.token();
   });
-  after(() => legacy.close());
+  after(() => sameOrigin.close());
 
   for (const [name, url] of [
     ['POST /mcp', (mcpUrl: string) => mcpUrl],
     ['POST /mcp/messages', (mcpUrl: string) => `${mcpUrl}/messages?sessionId=unknown`],
   ] as const) {
     it(`${name}: a body nested 100,000 levels deep is refused with 400 -32600, and the server keeps serving`, async () => {
-      await assertNestingRefused(url(legacy.mcpUrl), token, DEEPLY_NESTED);
-      const next = await post(legacy.mcpUrl, token, initializeNested(4));
+      await assertNestingRefused(url(sameOrigin.mcpUrl), token, DEEPLY_NESTED);
+      const next = await post(sameOrigin.mcpUrl, token, initializeNested(4));
       assert.equal(next.status, 200, next.text);
     });
   }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type JsonBodyReader, readJsonBody } from '../../src/http/json-body.ts';
-import { type LegacyStack, startLegacyStack } from '../support/legacy-stack.ts';
 import { requestWithOpenBody } from '../support/open-body-request.ts';
+import { type SameOriginStack, startSameOriginStack } from '../support/same-origin-stack.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 /**
@@ -144,12 +144,12 @@ describe('unauthenticated body cost: the token is checked before the body is rea
   });
 });
 
-describe('unauthenticated body cost in the legacy combined server (AS and MCP on one origin)', () => {
-  let legacy: LegacyStack;
+describe('unauthenticated body cost in the same-origin server (AS and MCP on one origin)', () => {
+  let sameOrigin: SameOriginStack;
   before(async () => {
-    legacy = await startLegacyStack();
+    sameOrigin = await startSameOriginStack();
   });
-  after(() => legacy.close());
+  after(() => sameOrigin.close());
 
   for (const [endpointName, endpointUrl] of ENDPOINTS) {
     for (const refusal of REFUSALS) {
@@ -157,7 +157,7 @@ describe('unauthenticated body cost in the legacy combined server (AS and MCP on
         `${endpointName} with ${refusal.what}: ${refusal.status} while the body is still arriving, connection closed`,
         HANG_GUARD,
         async () => {
-          await assertRefusedBeforeTheBody(urlFor(endpointUrl(legacy.mcpUrl), refusal), refusal);
+          await assertRefusedBeforeTheBody(urlFor(endpointUrl(sameOrigin.mcpUrl), refusal), refusal);
         },
       );
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CalculatorError, evaluateExpression } from '../../src/tools/calculator/evaluate-expression.ts';
+import { CalculatorError, evaluateExpression } from '../../src/tools/evaluate-expression.ts';
 import { ToolInputError } from '../../src/tools/tool-result.ts';
 
 /** Asserts a CalculatorError (never a TypeError, RangeError, ...) and returns its message. */

@@ -6,24 +6,22 @@ import {
   authenticateRequest,
   sameResource,
 } from '../../src/auth/authenticate-request.ts';
-import {
-  InvalidTokenError,
-  type TokenVerifier,
-  type VerifiedToken,
-  VerifierUnavailableError,
-} from '../../src/auth/verified-token.ts';
+import type { TokenVerifier, VerifiedToken } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError, ResourceServerError, VerifierUnavailableError } from '../../src/errors.ts';
 
 const RESOURCE = 'http://localhost:8001/mcp';
 
-function token(overrides: Partial<VerifiedToken> = {}): VerifiedToken {
+/** What a verifier learns about a token, with `overrides` for the audience and scopes. */
+function token(overrides: { scopes?: string[]; audience?: string[] } = {}): VerifiedToken {
   return {
-    subject: 'alice',
     clientId: 'cli',
-    scopes: ['user'],
-    audience: [RESOURCE],
+    scopes: overrides.scopes ?? ['user'],
     expiresAt: Math.floor(Date.now() / 1000) + 300,
-    issuer: 'http://127.0.0.1:9000',
-    ...overrides,
+    extra: {
+      subject: 'alice',
+      audience: overrides.audience ?? [RESOURCE],
+      issuer: 'http://127.0.0.1:9000',
+    },
   };
 }
 
@@ -32,10 +30,10 @@ function fakeVerifier(answer: VerifiedToken | Error) {
   const seen: string[] = [];
   const verifier: TokenVerifier = {
     kind: 'introspection',
-    async verify(value) {
+    async verifyAccessToken(value) {
       seen.push(value);
       if (answer instanceof Error) throw answer;
-      return answer;
+      return { token: value, ...answer };
     },
   };
   return { seen, verifier };
@@ -64,11 +62,14 @@ function run(
   return { result, seen: fake.seen };
 }
 
+/** The RFC 6750 §3 challenge a refusal was thrown with. */
 async function challengeOf(promise: ReturnType<typeof authenticateRequest>) {
-  const result = await promise;
-  assert.equal(result.ok, false, 'expected a challenge');
-  if (result.ok) throw new Error('unreachable');
-  return result.challenge;
+  const refusal = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  assert.ok(refusal instanceof ResourceServerError && refusal.challenge, 'expected a challenge');
+  return refusal.challenge;
 }
 
 describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', () => {
@@ -118,7 +119,7 @@ describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', ()
 
   it('a header name in any case is read (RFC 9110 §5.1)', async () => {
     const { result, seen } = run(request(['Bearer good'], '/mcp', 'aUtHoRiZaTiOn'));
-    assert.equal((await result).ok, true);
+    assert.ok(await result, 'accepted');
     assert.deepEqual(seen, ['good']);
   });
 
@@ -134,9 +135,8 @@ describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', ()
     const value = 'abc.DEF-ghi_~+/xyz==';
     const { result, seen } = run(request([`bearer  ${value}`]));
     const outcome = await result;
-    assert.equal(outcome.ok, true);
     assert.deepEqual(seen, [value]);
-    if (outcome.ok) assert.equal(outcome.token, value);
+    assert.equal(outcome.token, value);
   });
 });
 
@@ -145,7 +145,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
     const verified = token({ scopes: ['user', 'admin'] });
     const outcome = await run(request(['Bearer good']), verified, { requiredScopes: ['user', 'admin'] })
       .result;
-    assert.deepEqual(outcome, { ok: true, token: 'good', verified });
+    assert.deepEqual(outcome, { token: 'good', ...verified });
   });
 
   it('an InvalidTokenError becomes 401 invalid_token with its message as description', async () => {
@@ -182,7 +182,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
   it('the audience is compared canonically: scheme and host case do not matter', async () => {
     const outcome = await run(request(['Bearer t']), token({ audience: ['HTTP://LOCALHOST:8001/mcp'] }))
       .result;
-    assert.equal(outcome.ok, true);
+    assert.ok(outcome.token, 'accepted');
   });
 
   it('the audience path is compared exactly: /mcp/ is not /mcp', async () => {
@@ -198,7 +198,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
       request(['Bearer t']),
       token({ audience: ['https://other.example/mcp', RESOURCE] }),
     ).result;
-    assert.equal(outcome.ok, true);
+    assert.ok(outcome.token, 'accepted');
   });
 
   it('a missing scope is 403 insufficient_scope listing every scope the operation needs (RFC 6750 §3.1)', async () => {
@@ -231,7 +231,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
     const outcome = await run(request(['Bearer t']), token({ audience: ['https://other.example/mcp'] }), {
       acceptAnyAudience: true,
     }).result;
-    assert.equal(outcome.ok, true);
+    assert.ok(outcome.token, 'accepted');
   });
 
   it('acceptAnyAudience skips only the audience check: scopes are still enforced', async () => {

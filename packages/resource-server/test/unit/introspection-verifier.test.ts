@@ -4,7 +4,7 @@ import {
   createIntrospectionVerifier,
   type IntrospectionVerifierOptions,
 } from '../../src/auth/introspection-verifier.ts';
-import { InvalidTokenError, VerifierUnavailableError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError, VerifierUnavailableError } from '../../src/errors.ts';
 
 const ENDPOINT = 'http://127.0.0.1:9000/token/introspection';
 const ISSUER = 'http://127.0.0.1:9000';
@@ -75,7 +75,7 @@ describe('introspection verifier: the request (RFC 7662 §2.1)', () => {
   it('POSTs a form body carrying the token to the introspection endpoint', async () => {
     const token = 'abc.DEF-ghi_~+/xyz==';
     const { calls, verifier } = setup(() => json(active()));
-    await verifier.verify(token);
+    await verifier.verifyAccessToken(token);
     assert.equal(calls.length, 1);
     const [call] = calls;
     assert.ok(call);
@@ -91,7 +91,7 @@ describe('introspection verifier: the request (RFC 7662 §2.1)', () => {
     const clientId = 'rs client';
     const clientSecret = 'p:ss w%rd+';
     const { calls, verifier } = setup(() => json(active()), { clientId, clientSecret });
-    await verifier.verify('token-1');
+    await verifier.verifyAccessToken('token-1');
     const authorization = calls[0]?.request.headers.get('authorization') ?? '';
     const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(authorization);
     assert.ok(match?.[1], `not a Basic credential: ${authorization}`);
@@ -107,52 +107,54 @@ describe('introspection verifier: the request (RFC 7662 §2.1)', () => {
 describe('introspection verifier: the answer (RFC 7662 §2.2)', () => {
   it('maps an active answer: scope string to a list, aud string to a list, claims copied', async () => {
     const { verifier } = setup(() => json(active()));
-    const verified = await verifier.verify('token-1');
+    const verified = await verifier.verifyAccessToken('token-1');
     assert.deepEqual(verified, {
-      subject: 'alice',
+      token: 'token-1',
       clientId: 'cli',
       scopes: ['user', 'admin'],
-      audience: [RESOURCE],
       expiresAt: START / 1000 + 3600,
-      issuer: ISSUER,
+      extra: { subject: 'alice', audience: [RESOURCE], issuer: ISSUER },
     });
   });
 
   it('keeps an aud array as a list', async () => {
     const { verifier } = setup(() => json(active({ aud: [RESOURCE, 'https://other.example/mcp'] })));
-    assert.deepEqual((await verifier.verify('t')).audience, [RESOURCE, 'https://other.example/mcp']);
+    assert.deepEqual((await verifier.verifyAccessToken('t')).extra.audience, [
+      RESOURCE,
+      'https://other.example/mcp',
+    ]);
   });
 
   it('active:false is an invalid token', async () => {
     const { verifier } = setup(() => json({ active: false }));
-    await assert.rejects(verifier.verify('t'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('t'), InvalidTokenError);
   });
 
   it('an active answer without exp is refused as an invalid token (no unbounded tokens)', async () => {
     const { exp: _exp, ...withoutExp } = active();
     const { verifier } = setup(() => json(withoutExp));
-    await assert.rejects(verifier.verify('t'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('t'), InvalidTokenError);
   });
 
   it('an exp already in the past is an invalid token', async () => {
     const { verifier } = setup(() => json(active({ exp: START / 1000 - 1 })));
-    await assert.rejects(verifier.verify('t'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('t'), InvalidTokenError);
   });
 
   it('an iss other than the configured issuer is an invalid token', async () => {
     const { verifier } = setup(() => json(active({ iss: 'https://evil.example' })));
-    await assert.rejects(verifier.verify('t'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('t'), InvalidTokenError);
   });
 
   it('a token_type other than an access token (e.g. refresh_token) is an invalid token', async () => {
     const { verifier } = setup(() => json(active({ token_type: 'refresh_token' })));
-    await assert.rejects(verifier.verify('t'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('t'), InvalidTokenError);
   });
 
   for (const status of [401, 403]) {
     it(`a ${status} from the AS (our credentials refused) is VerifierUnavailableError, not a token error`, async () => {
       const { verifier } = setup(() => json({ error: 'invalid_client' }, status));
-      await assert.rejects(verifier.verify('t'), (error: unknown) => {
+      await assert.rejects(verifier.verifyAccessToken('t'), (error: unknown) => {
         assert.ok(error instanceof VerifierUnavailableError, String(error));
         return true;
       });
@@ -161,7 +163,7 @@ describe('introspection verifier: the answer (RFC 7662 §2.2)', () => {
 
   it('a 5xx from the AS is VerifierUnavailableError', async () => {
     const { verifier } = setup(() => new Response('down', { status: 503 }));
-    await assert.rejects(verifier.verify('t'), VerifierUnavailableError);
+    await assert.rejects(verifier.verifyAccessToken('t'), VerifierUnavailableError);
   });
 
   it('a network failure is VerifierUnavailableError carrying the cause', async () => {
@@ -169,7 +171,7 @@ describe('introspection verifier: the answer (RFC 7662 §2.2)', () => {
     const { verifier } = setup(() => {
       throw failure;
     });
-    await assert.rejects(verifier.verify('t'), (error: unknown) => {
+    await assert.rejects(verifier.verifyAccessToken('t'), (error: unknown) => {
       assert.ok(error instanceof VerifierUnavailableError, String(error));
       assert.equal(error.cause, failure);
       return true;
@@ -180,20 +182,20 @@ describe('introspection verifier: the answer (RFC 7662 §2.2)', () => {
 describe('introspection verifier: the cache', () => {
   it('a second verify of the same token within cacheSeconds asks the AS once', async () => {
     const { calls, verifier } = setup(() => json(active()), { cacheSeconds: 30 });
-    const first = await verifier.verify('same');
-    const second = await verifier.verify('same');
+    const first = await verifier.verifyAccessToken('same');
+    const second = await verifier.verifyAccessToken('same');
     assert.equal(calls.length, 1);
     assert.deepEqual(second, first);
   });
 
   it('after cacheSeconds the AS is asked again (revocation takes effect within cacheSeconds)', async () => {
     const { clock, calls, verifier } = setup(() => json(active()), { cacheSeconds: 30 });
-    await verifier.verify('same');
+    await verifier.verifyAccessToken('same');
     clock.now += 30_000 - 1;
-    await verifier.verify('same');
+    await verifier.verifyAccessToken('same');
     assert.equal(calls.length, 1, 'still cached just before cacheSeconds');
     clock.now += 1;
-    await verifier.verify('same');
+    await verifier.verifyAccessToken('same');
     assert.equal(calls.length, 2, 'asked again once cacheSeconds have passed');
   });
 
@@ -207,44 +209,44 @@ describe('introspection verifier: the cache', () => {
       },
       { cacheSeconds: 300 },
     );
-    await verifier.verify('short-lived');
+    await verifier.verifyAccessToken('short-lived');
     clock.now += 9_000;
-    await verifier.verify('short-lived');
+    await verifier.verifyAccessToken('short-lived');
     assert.equal(calls.length, 1, 'cached while the token is unexpired');
     clock.now = exp * 1000;
-    await assert.rejects(verifier.verify('short-lived'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('short-lived'), InvalidTokenError);
     assert.equal(calls.length, 2, 'the AS was asked again at exp');
   });
 
   it('cacheSeconds: 0 disables the cache', async () => {
     const { calls, verifier } = setup(() => json(active()), { cacheSeconds: 0 });
-    await verifier.verify('same');
-    await verifier.verify('same');
+    await verifier.verifyAccessToken('same');
+    await verifier.verifyAccessToken('same');
     assert.equal(calls.length, 2);
   });
 
   it('distinct tokens never share a cache entry: each is introspected with its own value', async () => {
     const { calls, verifier } = setup((form) => json(active({ sub: form.get('token') })));
-    const a = await verifier.verify('token-a');
-    const b = await verifier.verify('token-b');
+    const a = await verifier.verifyAccessToken('token-a');
+    const b = await verifier.verifyAccessToken('token-b');
     assert.equal(calls.length, 2);
     assert.deepEqual(
       calls.map((call) => call.form.get('token')),
       ['token-a', 'token-b'],
     );
-    assert.equal(a.subject, 'token-a');
-    assert.equal(b.subject, 'token-b');
+    assert.equal(a.extra.subject, 'token-a');
+    assert.equal(b.extra.subject, 'token-b');
   });
 
   it('cacheStats() counts cache hits and misses', async () => {
     const { verifier } = setup(() => json(active()));
     assert.ok(verifier.cacheStats);
     assert.deepEqual(verifier.cacheStats(), { hits: 0, misses: 0 });
-    await verifier.verify('a'); // miss
-    await verifier.verify('a'); // hit
-    await verifier.verify('b'); // miss
-    await verifier.verify('a'); // hit
-    await verifier.verify('b'); // hit
+    await verifier.verifyAccessToken('a'); // miss
+    await verifier.verifyAccessToken('a'); // hit
+    await verifier.verifyAccessToken('b'); // miss
+    await verifier.verifyAccessToken('a'); // hit
+    await verifier.verifyAccessToken('b'); // hit
     assert.deepEqual(verifier.cacheStats(), { hits: 3, misses: 2 });
   });
 });

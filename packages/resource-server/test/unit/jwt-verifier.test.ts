@@ -10,7 +10,7 @@ import {
 } from 'jose';
 import { createJwtVerifier } from '../../src/auth/jwt-verifier.ts';
 import type { TokenVerifier } from '../../src/auth/verified-token.ts';
-import { InvalidTokenError } from '../../src/auth/verified-token.ts';
+import { InvalidTokenError } from '../../src/errors.ts';
 
 const ISSUER = 'http://127.0.0.1:9000';
 const RESOURCE = 'http://localhost:8001/mcp';
@@ -62,75 +62,89 @@ describe('JWT access token verifier (RFC 9068)', () => {
 
   it('accepts a valid at+jwt and maps it: scope string to a list, aud string to a list', async () => {
     const token = await sign();
-    const verified = await verifier.verify(token);
-    assert.equal(verified.subject, 'alice');
+    const verified = await verifier.verifyAccessToken(token);
+    assert.equal(verified.extra.subject, 'alice');
     assert.equal(verified.clientId, 'cli');
     assert.deepEqual(verified.scopes, ['user', 'admin']);
-    assert.deepEqual(verified.audience, [RESOURCE]);
-    assert.equal(verified.issuer, ISSUER);
+    assert.deepEqual(verified.extra.audience, [RESOURCE]);
+    assert.equal(verified.extra.issuer, ISSUER);
     assert.equal(typeof verified.expiresAt, 'number');
     assert.ok(Math.abs(verified.expiresAt - (nowSeconds() + 300)) <= 5);
   });
 
   it('keeps an aud array as a list', async () => {
-    const verified = await verifier.verify(await sign({ aud: [RESOURCE, 'https://other.example/mcp'] }));
-    assert.deepEqual(verified.audience, [RESOURCE, 'https://other.example/mcp']);
+    const verified = await verifier.verifyAccessToken(
+      await sign({ aud: [RESOURCE, 'https://other.example/mcp'] }),
+    );
+    assert.deepEqual(verified.extra.audience, [RESOURCE, 'https://other.example/mcp']);
   });
 
   it('accepts typ "application/at+jwt", the same media type with its prefix (RFC 9068 §2.1, RFC 7515 §4.1.9)', async () => {
-    await verifier.verify(await sign({}, { typ: 'application/at+jwt' }));
+    await verifier.verifyAccessToken(await sign({}, { typ: 'application/at+jwt' }));
   });
 
   for (const typ of ['JWT', 'jwt', 'id_token+jwt', undefined]) {
     it(`refuses typ ${typ === undefined ? '(absent)' : `"${typ}"`}: only at+jwt is an access token (RFC 9068 §4)`, async () => {
-      await assert.rejects(verifier.verify(await sign({}, { typ })), InvalidTokenError);
+      await assert.rejects(verifier.verifyAccessToken(await sign({}, { typ })), InvalidTokenError);
     });
   }
 
   it('refuses a token from another issuer (RFC 9068 §4: iss must match)', async () => {
-    await assert.rejects(verifier.verify(await sign({ iss: 'https://evil.example' })), InvalidTokenError);
+    await assert.rejects(
+      verifier.verifyAccessToken(await sign({ iss: 'https://evil.example' })),
+      InvalidTokenError,
+    );
   });
 
   it('refuses a token without iss', async () => {
-    await assert.rejects(verifier.verify(await sign({ iss: undefined })), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken(await sign({ iss: undefined })), InvalidTokenError);
   });
 
   it('refuses an expired token (exp beyond the clock tolerance)', async () => {
     const now = nowSeconds();
-    await assert.rejects(verifier.verify(await sign({ iat: now - 600, exp: now - 60 })), (error: unknown) => {
-      assert.ok(error instanceof InvalidTokenError, String(error));
-      assert.match(error.message, /expired/);
-      return true;
-    });
+    await assert.rejects(
+      verifier.verifyAccessToken(await sign({ iat: now - 600, exp: now - 60 })),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidTokenError, String(error));
+        assert.match(error.message, /expired/);
+        return true;
+      },
+    );
   });
 
   it('refuses a token whose nbf is in the future (beyond the clock tolerance)', async () => {
-    await assert.rejects(verifier.verify(await sign({ nbf: nowSeconds() + 60 })), InvalidTokenError);
+    await assert.rejects(
+      verifier.verifyAccessToken(await sign({ nbf: nowSeconds() + 60 })),
+      InvalidTokenError,
+    );
   });
 
   it('refuses a token signed by another key, even under the same kid', async () => {
-    await assert.rejects(verifier.verify(await sign({}, {}, otherKeyPair.privateKey)), InvalidTokenError);
+    await assert.rejects(
+      verifier.verifyAccessToken(await sign({}, {}, otherKeyPair.privateKey)),
+      InvalidTokenError,
+    );
   });
 
   it('refuses a token without aud (RFC 9068 §2.2: aud is required)', async () => {
-    await assert.rejects(verifier.verify(await sign({ aud: undefined })), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken(await sign({ aud: undefined })), InvalidTokenError);
   });
 
   it('refuses a token without exp (RFC 9068 §2.2: exp is required)', async () => {
-    await assert.rejects(verifier.verify(await sign({ exp: undefined })), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken(await sign({ exp: undefined })), InvalidTokenError);
   });
 
   it('refuses a tampered payload', async () => {
     const [header, , signature] = (await sign()).split('.');
     const forged = Buffer.from(JSON.stringify({ iss: ISSUER, aud: RESOURCE, scope: 'user admin', exp: 9e9 }));
     await assert.rejects(
-      verifier.verify(`${header}.${forged.toString('base64url')}.${signature}`),
+      verifier.verifyAccessToken(`${header}.${forged.toString('base64url')}.${signature}`),
       InvalidTokenError,
     );
   });
 
   it('refuses input that is not a JWT as an invalid token, not another error', async () => {
-    await assert.rejects(verifier.verify('not-a-jwt'), InvalidTokenError);
+    await assert.rejects(verifier.verifyAccessToken('not-a-jwt'), InvalidTokenError);
   });
 
   describe('remembering verified tokens', () => {
@@ -156,8 +170,8 @@ describe('JWT access token verifier (RFC 9068)', () => {
     it('checks the signature of a token once, then answers the same claims from memory', async () => {
       const { cached, counter } = await countingVerifier();
       const token = await sign();
-      const first = await cached.verify(token);
-      const second = await cached.verify(token);
+      const first = await cached.verifyAccessToken(token);
+      const second = await cached.verifyAccessToken(token);
       assert.equal(counter.lookups, 1);
       assert.deepEqual(second, first);
       assert.deepEqual(cached.cacheStats?.(), { hits: 1, misses: 1 });
@@ -166,39 +180,39 @@ describe('JWT access token verifier (RFC 9068)', () => {
     it('verifies again once the remembered token reaches its exp', async () => {
       const { cached, clock, counter } = await countingVerifier();
       const token = await sign({ exp: nowSeconds() + 120 });
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       clock.now += 121_000;
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       assert.equal(counter.lookups, 2, 'a token past its exp is not answered from memory');
     });
 
     it('verifies again after ten minutes even when exp is later (a removed signing key stops working)', async () => {
       const { cached, clock, counter } = await countingVerifier();
       const token = await sign({ exp: nowSeconds() + 3600 });
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       clock.now += 9 * 60_000;
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       assert.equal(counter.lookups, 1);
       clock.now += 2 * 60_000;
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       assert.equal(counter.lookups, 2);
     });
 
     it('does not remember a refusal: a bad token is checked and refused every time', async () => {
       const { cached, counter } = await countingVerifier();
       const token = await sign({}, {}, otherKeyPair.privateKey);
-      await assert.rejects(cached.verify(token), InvalidTokenError);
-      await assert.rejects(cached.verify(token), InvalidTokenError);
+      await assert.rejects(cached.verifyAccessToken(token), InvalidTokenError);
+      await assert.rejects(cached.verifyAccessToken(token), InvalidTokenError);
       assert.equal(counter.lookups, 2);
     });
 
     it('keys the memory by the whole token: a token differing in its signature is verified, and refused', async () => {
       const { cached } = await countingVerifier();
       const token = await sign();
-      await cached.verify(token);
+      await cached.verifyAccessToken(token);
       const [header, payload] = token.split('.');
       const forged = `${header}.${payload}.${Buffer.alloc(64, 1).toString('base64url')}`;
-      await assert.rejects(cached.verify(forged), InvalidTokenError);
+      await assert.rejects(cached.verifyAccessToken(forged), InvalidTokenError);
     });
   });
 });

@@ -4,7 +4,7 @@ import {
   protectedResourceMetadata,
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
-} from '../../src/metadata/protected-resource-metadata.ts';
+} from '../../src/protected-resource-metadata.ts';
 
 describe('protected resource metadata URL (RFC 9728 §3.1)', () => {
   it('inserts the well-known segment between host and path: /mcp', () => {

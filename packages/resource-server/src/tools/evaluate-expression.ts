@@ -25,7 +25,7 @@
  * calls. Every token consumes at least one character, so the tree has at most ~1000 nodes and the
  * recursion that walks it stays far below Node's stack limit.
  */
-import { ToolInputError } from '../tool-result.ts';
+import { ToolInputError } from './tool-result.ts';
 
 export const MAX_EXPRESSION_LENGTH = 1000;
 export const MAX_NESTING_DEPTH = 100;

@@ -1,4 +1,4 @@
-import { ALL_SCOPES } from '../tools/tool-scopes.ts';
+import { ALL_SCOPES } from './tools/tool-scopes.ts';
 
 /**
  * RFC 9728 §3.1: the metadata URL puts `/.well-known/oauth-protected-resource` between the

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type { Caller } from '../auth/verified-token.ts';
+import { jsonRpcError } from '../errors.ts';
 import { type SessionLimits, SessionRegistry } from './session-registry.ts';
 
 /**
@@ -13,31 +15,26 @@ export function ssePaths(mcpPath: string): { stream: string; messages: string } 
   return { stream: `${base}/sse`, messages: `${base}/messages` };
 }
 
-export interface LegacySseEndpoint {
+export interface DeprecatedSseEndpoint {
   /** GET …/sse: opens the event stream of a new session. */
-  open(res: ServerResponse, caller: { principal: string }): Promise<void>;
+  open(res: ServerResponse, caller: Caller): Promise<void>;
   /** POST …/messages?sessionId=…: one client message into its session. */
-  post(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    caller: { authInfo: AuthInfo; principal: string },
-  ): Promise<void>;
+  post(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void>;
   readonly activeSessions: () => number;
   close(): Promise<void>;
 }
 
 /**
- * The deprecated HTTP+SSE transport of 2024-11-05 (SPEC RS.5), through the SDK's frozen v1 copy.
- * Both the stream and every message post are authenticated, and a session answers only the
- * principal that opened it.
+ * The deprecated HTTP+SSE transport of MCP 2024-11-05 ("Transports", HTTP with SSE), through the
+ * SDK's frozen v1 copy (@modelcontextprotocol/server-legacy). Both the stream and every message
+ * post are authenticated, and a session answers only the principal that opened it.
  */
-export function createLegacySseEndpoint(
+export function createDeprecatedSseEndpoint(
   buildServer: () => McpServer,
   messagesPath: string,
   sessionLimits: SessionLimits,
   now: () => number,
-): LegacySseEndpoint {
+): DeprecatedSseEndpoint {
   const sessions = new SessionRegistry<SSEServerTransport>(sessionLimits, now);
   return {
     async open(res, caller) {
@@ -50,12 +47,9 @@ export function createLegacySseEndpoint(
     async post(req, res, body, caller) {
       const sessionId = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('sessionId');
       const transport = sessionId ? sessions.lookup(sessionId, caller.principal) : undefined;
-      if (!transport) {
-        res.statusCode = sessionId ? 404 : 400;
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.end(sessionId ? 'Session not found' : 'Missing sessionId parameter');
-        return;
-      }
+      if (!sessionId) throw jsonRpcError(400, -32000, 'Missing sessionId parameter');
+      // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
+      if (!transport) throw jsonRpcError(404, -32001, 'Session not found');
       (req as IncomingMessage & { auth?: AuthInfo }).auth = caller.authInfo;
       await transport.handlePostMessage(req, res, body);
     },

@@ -5,7 +5,7 @@
 import { Agent, request } from 'node:http';
 import type { RequestSpec } from '../load.ts';
 
-export const LEGACY_VERSION = '2025-11-25';
+export const SESSION_PROTOCOL_VERSION = '2025-11-25';
 
 export interface McpAnswer {
   readonly status: number;
@@ -55,7 +55,7 @@ export function postMcp(
 }
 
 /** Opens one session and returns its id. */
-export async function openLegacySession(
+export async function open2025Session(
   agent: Agent | false,
   port: number,
   token: string,
@@ -71,7 +71,7 @@ export async function openLegacySession(
       id: 0,
       method: 'initialize',
       params: {
-        protocolVersion: LEGACY_VERSION,
+        protocolVersion: SESSION_PROTOCOL_VERSION,
         capabilities: {},
         clientInfo: { name: clientName, version: '1.0.0' },
       },
@@ -83,7 +83,11 @@ export async function openLegacySession(
   const initialized = await postMcp(
     agent,
     port,
-    { authorization, 'mcp-session-id': initialize.sessionId, 'mcp-protocol-version': LEGACY_VERSION },
+    {
+      authorization,
+      'mcp-session-id': initialize.sessionId,
+      'mcp-protocol-version': SESSION_PROTOCOL_VERSION,
+    },
     JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
   );
   if (initialized.status !== 202) throw new Error(`notifications/initialized answered ${initialized.status}`);
@@ -91,7 +95,7 @@ export async function openLegacySession(
 }
 
 /** Opens `count` sessions, `parallel` at a time, and returns their ids. */
-export async function openLegacySessions(
+export async function open2025Sessions(
   port: number,
   token: string,
   count: number,
@@ -103,7 +107,7 @@ export async function openLegacySessions(
   const worker = async () => {
     while (next < count) {
       const index = next++;
-      ids.push(await openLegacySession(agent, port, token, `bench-session-${index}`));
+      ids.push(await open2025Session(agent, port, token, `bench-session-${index}`));
     }
   };
   try {
@@ -131,7 +135,7 @@ export function sessionToolCall(
       accept: 'application/json, text/event-stream',
       authorization: `Bearer ${token}`,
       'mcp-session-id': sessionId,
-      'mcp-protocol-version': LEGACY_VERSION,
+      'mcp-protocol-version': SESSION_PROTOCOL_VERSION,
     },
     body: JSON.stringify({
       jsonrpc: '2.0',

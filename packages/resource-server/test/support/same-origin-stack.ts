@@ -3,24 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@mcp-auth/shared';
 import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
-// The combined server of packages/legacy-server serves this package's MCP endpoint beside the AS.
-import { startLegacyServer } from '../../../legacy-server/src/index.ts';
+// The same-origin server (packages/same-origin-server) serves this package's MCP endpoint beside the AS.
+import { startSameOriginServer } from '../../../same-origin-server/src/index.ts';
 
-export interface LegacyStack {
+export interface SameOriginStack {
   readonly mcpUrl: string;
   /** Signs the demo account in through the real pages and returns an access token for /mcp. */
   token(): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startLegacyStack(): Promise<LegacyStack> {
-  const home = await mkdtemp(join(tmpdir(), 'mcp-auth-rs-legacy-'));
-  const server = await startLegacyServer({ port: 0, dataDir: join(home, 'data'), logger: silentLogger });
+export async function startSameOriginStack(): Promise<SameOriginStack> {
+  const home = await mkdtemp(join(tmpdir(), 'mcp-auth-rs-same-origin-'));
+  const server = await startSameOriginServer(
+    { port: 0, dataDir: join(home, 'data') },
+    { logger: silentLogger },
+  );
   return {
     mcpUrl: server.mcpUrl,
     async token() {
       const account = server.demoAccount;
-      if (!account) throw new Error('the legacy server made no demo account');
+      if (!account) throw new Error('the same-origin server made no demo account');
       const client = await registerPublicClient(server.issuer);
       const outcome = await authorize(server.issuer, {
         clientId: client.client_id,

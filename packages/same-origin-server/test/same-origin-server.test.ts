@@ -7,7 +7,7 @@ import { silentLogger } from '@mcp-auth/shared';
 import { skipUnlessFound } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
 import { CHROMIUM_BROWSER, runClient } from '../../client/test/support/client-process.ts';
-import { type RunningLegacyServer, startLegacyServer } from '../src/index.ts';
+import { type RunningSameOriginServer, startSameOriginServer } from '../src/index.ts';
 
 /**
  * MCP 2025-03-26: the MCP server is its own authorization server. The combined server must look
@@ -17,11 +17,11 @@ import { type RunningLegacyServer, startLegacyServer } from '../src/index.ts';
 const needsChromium = skipUnlessFound(await findChromium());
 
 describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
-  let server: RunningLegacyServer;
+  let server: RunningSameOriginServer;
   let home: string;
   before(async () => {
     home = await mkdtemp(join(tmpdir(), 'mcp-auth-legacy-'));
-    server = await startLegacyServer({ port: 0, dataDir: join(home, 'data'), logger: silentLogger });
+    server = await startSameOriginServer({ port: 0, dataDir: join(home, 'data') }, { logger: silentLogger });
   });
   after(async () => {
     await server.close();

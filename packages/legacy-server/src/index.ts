@@ -1,1 +1,0 @@
-export { defaultLegacyDataDir, type RunningLegacyServer, startLegacyServer } from './server.ts';

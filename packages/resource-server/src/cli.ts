@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-/** Entry point of `mcp-auth-rs`; the program lives in cli/main.ts. */
-await import('./cli/main.ts');

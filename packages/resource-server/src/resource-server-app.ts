@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@mcp-auth/shared';
+import type { McpServer } from '@modelcontextprotocol/server';
+import { createCallerGate } from './auth/caller-gate.ts';
+import type { TokenVerifier } from './auth/verified-token.ts';
+import { createErrorResponder } from './http/error-response.ts';
+import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
+import { createRequestGuards } from './http/request-guards.ts';
+import { createRouter, type Route } from './http/router.ts';
+import { buildMcpServer } from './mcp-server.ts';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
+import {
+  deprecatedSseRoutes,
+  HEALTH_ROUTE,
+  protectedResourceMetadataRoute,
+  streamableHttpRoute,
+} from './routes.ts';
+import { ServerStats } from './tools/server-stats.ts';
+import { createDeprecatedSseEndpoint, ssePaths } from './transports/deprecated-sse.ts';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
+import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
+
+/** What the MCP endpoint needs once the AS is known and a verifier exists. */
+export interface ResourceServerAppConfig {
+  readonly resourceUrl: string;
+  /** The port the server is reached on (for the loopback Host allow-list). */
+  readonly port: number;
+  readonly authorizationServer: string;
+  readonly verifier: TokenVerifier;
+  readonly transport: 'streamable-http' | 'sse' | 'all';
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly dangerouslyAcceptAnyAudience: boolean;
+  readonly logger: Logger;
+  /** Bounds on 2025-era and deprecated SSE sessions, each transport apart; defaults when absent. */
+  readonly sessionLimits?: SessionLimits;
+  /** The clock of session idle times (epoch milliseconds); `Date.now` when absent. */
+  readonly now?: () => number;
+  /** Reads MCP request bodies; `readJsonBody` when absent. */
+  readonly readJsonBody?: JsonBodyReader;
+}
+
+export interface ResourceServerApp {
+  /** Whether a path is this app's (metadata, MCP endpoint, deprecated SSE endpoints). */
+  owns(pathname: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The protected MCP endpoint without a listener: the routes, the checks in front of the
+ * transports, and the one place errors become responses. `startResourceServer` serves it alone;
+ * the same-origin server (`mcp-auth-legacy`) serves it beside the AS.
+ */
+export function createResourceServerApp(config: ResourceServerAppConfig): ResourceServerApp {
+  const { resourceUrl, verifier, logger } = config;
+  const sessionLimits = config.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+  const now = config.now ?? Date.now;
+  const mcpPath = new URL(resourceUrl).pathname;
+  const ssePath = ssePaths(mcpPath);
+  const stats = new ServerStats();
+  const gate = createCallerGate({
+    verifier,
+    resourceUrl,
+    dangerouslyAcceptAnyAudience: config.dangerouslyAcceptAnyAudience,
+    readMessage: config.readJsonBody ?? readJsonBody,
+  });
+
+  const onError = (error: Error) => logger.error('MCP transport error', { error });
+  const buildServer = (): McpServer =>
+    buildMcpServer(() =>
+      stats.snapshot({
+        activeSessions: (streamable?.activeSessions() ?? 0) + (sse?.activeSessions() ?? 0),
+        ...(verifier.cacheStats ? { cache: verifier.cacheStats() } : {}),
+      }),
+    );
+  const streamable =
+    config.transport === 'sse'
+      ? undefined
+      : createStreamableHttpEndpoint(buildServer, onError, sessionLimits, now);
+  const sse =
+    config.transport === 'streamable-http'
+      ? undefined
+      : createDeprecatedSseEndpoint(buildServer, ssePath.messages, sessionLimits, now);
+
+  // What this server answers, each route with its paths, methods and CORS policy.
+  const routes: Route[] = [
+    protectedResourceMetadataRoute(resourceUrl, config.authorizationServer),
+    HEALTH_ROUTE,
+    ...(streamable ? [streamableHttpRoute(mcpPath, gate, streamable)] : []),
+    ...(sse ? deprecatedSseRoutes(ssePath, gate, sse) : []),
+  ];
+
+  const guards = createRequestGuards({
+    resourceUrl,
+    port: config.port,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const route = createRouter(routes, guards);
+  const answerError = createErrorResponder({
+    logger,
+    resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl),
+  });
+  // Every path routed here but the health check (a host program has its own), and the MCP path
+  // even when only the deprecated transport is served (404 here).
+  const ownedPaths = new Set([
+    ...routes.filter((entry) => entry !== HEALTH_ROUTE).flatMap((entry) => entry.paths),
+    mcpPath,
+  ]);
+
+  return {
+    owns: (pathname) => ownedPaths.has(pathname),
+    handle(req, res) {
+      stats.countRequest();
+      return route(req, res).catch((error: unknown) => answerError(req, res, error));
+    },
+    async close() {
+      await Promise.allSettled([streamable?.close(), sse?.close()]);
+    },
+  };
+}
