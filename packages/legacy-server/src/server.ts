@@ -33,6 +33,19 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
   ['/register', '/reg'],
 ]);
 
+/** RFC 9112 §3.2: a request-target the server cannot use as a path gets 400. */
+function refuseRequestTarget(res: ServerResponse): void {
+  res.statusCode = 400;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(
+    JSON.stringify({
+      error: 'invalid_request',
+      error_description: 'the request target is not a valid path; send an absolute path such as /mcp',
+    }),
+  );
+}
+
 export function defaultLegacyDataDir(env: Readonly<Record<string, string | undefined>>): string {
   return join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'legacy-server');
 }
@@ -81,7 +94,10 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
     logger,
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    // `//%20` passes Node's HTTP parser yet is no valid URL reference (it names an authority);
+    // `new URL` would throw here, uncaught, and end the process for everyone.
+    const url = URL.parse(req.url ?? '/', 'http://placeholder');
+    if (!url) return refuseRequestTarget(res);
     if (rs.owns(url.pathname)) return void rs.handle(req, res);
     const alias = DEFAULT_ENDPOINT_ALIASES.get(url.pathname);
     if (alias) req.url = `${alias}${url.search}`;
