@@ -87,7 +87,9 @@ const corsOnlyForTrustedOrigins: Rule = ({ request }, response) => {
   const allowed = header(response, 'access-control-allow-origin');
   if (!allowed) return [];
   if (allowed === '*') {
-    return request.target.startsWith('/.well-known/oauth-protected-resource')
+    // The path as the server routes it (dot segments resolved, as WHATWG URL does).
+    const path = URL.parse(request.target, 'http://placeholder')?.pathname ?? '';
+    return path.startsWith('/.well-known/oauth-protected-resource')
       ? []
       : ['Access-Control-Allow-Origin: * outside the metadata'];
   }

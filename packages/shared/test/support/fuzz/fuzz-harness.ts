@@ -41,7 +41,17 @@ export interface FuzzRun {
   readonly documentedServerError?: (exchange: Exchange, response: Response) => boolean;
   /** Response shapes the specifications require; returns what is wrong. */
   readonly check?: (exchange: Exchange, response: Response) => string[];
+  /** The liveness bound per request (default ANSWER_TIMEOUT_MS). */
+  readonly answerTimeoutMs?: number;
+  /** Where FUZZ_SEED, FUZZ_RUNS, FUZZ_PATH and FUZZ_SURVEY are read (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * Shrinking re-sends requests; with a hang each try costs the whole time limit. Past this much
+ * time after the first failure, shrinking stops where it is (the failure is reported as shrunk so far).
+ */
+const SHRINKING_BUDGET_MS = 60_000;
 
 /** One random base seed per test file: its runs use it plus their offset, so one value replays them all. */
 const randomBaseSeed = (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
@@ -67,21 +77,28 @@ export function fuzzSettings(env: Readonly<Record<string, string | undefined>> =
  * (no crash). A failure names the seed and path that replay it.
  */
 export async function runFuzz(run: FuzzRun, stats: FuzzStats): Promise<void> {
-  const settings = fuzzSettings();
+  const settings = fuzzSettings(run.env);
   const seed = settings.seed + run.seedOffset;
   const numRuns = settings.runs ?? run.defaultRuns;
+  const timeoutMs = run.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+  // Printed first, so that even a run stopped by the test runner's timeout can be replayed.
+  console.log(
+    `fuzzing ${run.target.name}: ${numRuns} requests, FUZZ_SEED=${settings.seed} (+${run.seedOffset})`,
+  );
   const processErrors = watchProcessErrors();
   const survey = new Map<string, { count: number; example: string }>();
+  let firstFailureAt: number | undefined;
   const property = fc.asyncProperty(run.requests, async (draft) => {
+    if (firstFailureAt !== undefined && performance.now() - firstFailureAt > SHRINKING_BUDGET_MS) return;
     const mark = run.serverLog.mark();
     const errorsBefore = processErrors.errors.length;
     run.prepare?.(draft);
     const request = renderDraft(draft, run.pools);
     const started = performance.now();
-    const outcome = await sendRawRequest(request, { port: run.target.port, timeoutMs: ANSWER_TIMEOUT_MS });
+    const outcome = await sendRawRequest(request, { port: run.target.port, timeoutMs });
     stats.record(draft, outcome, performance.now() - started);
     const exchange: Exchange = { draft, request, outcome };
-    const problems = outcomeProblems(exchange);
+    const problems = outcomeProblems(exchange, timeoutMs);
     if (outcome.kind === 'response') {
       if (outcome.status >= 500 && !run.documentedServerError?.(exchange, outcome)) {
         problems.push(`answered ${outcome.status}: no 5xx is documented for this request`);
@@ -89,7 +106,7 @@ export async function runFuzz(run: FuzzRun, stats: FuzzStats): Promise<void> {
       problems.push(...(run.check?.(exchange, outcome) ?? []));
       await run.observe?.(exchange, outcome);
     }
-    const alive = await livenessProblem(run.target);
+    const alive = await livenessProblem(run.target, timeoutMs);
     if (alive) problems.push(alive);
     if (processErrors.errors.length > errorsBefore) {
       problems.push(
@@ -98,7 +115,10 @@ export async function runFuzz(run: FuzzRun, stats: FuzzStats): Promise<void> {
     }
     if (problems.length === 0) return;
     const failure = describeFailure(exchange, problems, run.serverLog.since(mark));
-    if (!settings.survey) throw new Error(failure);
+    if (!settings.survey) {
+      firstFailureAt ??= performance.now();
+      throw new Error(failure);
+    }
     for (const problem of problems) {
       const kind = `${draft.scenario}: ${problem.replace(/\d+/g, 'N')}`;
       const seen = survey.get(kind);
@@ -140,8 +160,8 @@ function closeIsAnAnswer(request: RawRequest): boolean {
   return framingLie || request.method === 'CONNECT';
 }
 
-function outcomeProblems({ request, outcome }: Exchange): string[] {
-  if (outcome.kind === 'timeout') return [`no answer within ${ANSWER_TIMEOUT_MS} ms (the server hangs)`];
+function outcomeProblems({ request, outcome }: Exchange, timeoutMs: number): string[] {
+  if (outcome.kind === 'timeout') return [`no answer within ${timeoutMs} ms (the server hangs)`];
   if (outcome.kind === 'closed') {
     return closeIsAnAnswer(request) ? [] : [`the connection closed without an answer (${outcome.reason})`];
   }
@@ -156,7 +176,7 @@ function outcomeProblems({ request, outcome }: Exchange): string[] {
 /** The liveness probe reuses one kept-alive connection: it runs after every request. */
 const probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-async function livenessProblem(target: FuzzTarget): Promise<string | undefined> {
+async function livenessProblem(target: FuzzTarget, timeoutMs: number): Promise<string | undefined> {
   const status = await new Promise<number | string>((resolve) => {
     const probe = httpGet(
       {
@@ -171,7 +191,7 @@ async function livenessProblem(target: FuzzTarget): Promise<string | undefined> 
         response.on('end', () => resolve(response.statusCode ?? 'no status'));
       },
     );
-    probe.setTimeout(ANSWER_TIMEOUT_MS, () => probe.destroy(new Error('timeout')));
+    probe.setTimeout(timeoutMs, () => probe.destroy(new Error('timeout')));
     probe.on('error', (error) => resolve(error.message));
   });
   return status === 200 ? undefined : `GET /healthz no longer answers 200 afterwards (${status})`;
