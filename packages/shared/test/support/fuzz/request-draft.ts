@@ -85,7 +85,7 @@ export class CredentialPools {
   add(pool: string, entry: Readonly<Record<string, string>>): void {
     const entries = this.#pools.get(pool) ?? [];
     entries.push(entry);
-    // Newest first matter most (older ones were often consumed); the pool stays bounded.
+    // The newest entries matter most (older ones were often used up); the pool stays bounded.
     if (entries.length > this.#limit) entries.shift();
     this.#pools.set(pool, entries);
   }
