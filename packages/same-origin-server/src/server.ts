@@ -28,6 +28,19 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
   ['/register', '/reg'],
 ]);
 
+/** RFC 9112 §3.2: a request-target the server cannot use as a path gets 400. */
+function refuseRequestTarget(res: ServerResponse): void {
+  res.statusCode = 400;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(
+    JSON.stringify({
+      error: 'invalid_request',
+      error_description: 'the request target is not a valid path; send an absolute path such as /mcp',
+    }),
+  );
+}
+
 /**
  * `mcp-auth-legacy`: the AS and the MCP server on one origin, both the very same code as the
  * separate programs. Listens first (the issuer names the port), then builds both apps and serves
@@ -68,7 +81,10 @@ export async function startSameOriginServer(
     logger,
   });
   listener.serve((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    // `//%20` passes Node's HTTP parser yet is no valid URL reference (it names an authority);
+    // `new URL` would throw here, uncaught, and end the process for everyone.
+    const url = URL.parse(req.url ?? '/', 'http://placeholder');
+    if (!url) return refuseRequestTarget(res);
     if (rs.owns(url.pathname)) return rs.handle(req, res);
     const alias = DEFAULT_ENDPOINT_ALIASES.get(url.pathname);
     if (alias) req.url = `${alias}${url.search}`;
