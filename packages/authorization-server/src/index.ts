@@ -12,7 +12,6 @@ export {
   type DevIntrospectionCredentials,
 } from './provider/dev-introspection-client.ts';
 export {
-  canonicalResourceUri,
   demoResourceRegistry,
   type ResourceRegistryInput,
 } from './resources/resource-registry.ts';

@@ -9,4 +9,5 @@ export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger 
 export { isLoopbackHostname } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
+export { canonicalResourceUri, sameResource } from './resource-uri.ts';
 export { hideSqliteExperimentalWarning } from './sqlite-warning.ts';

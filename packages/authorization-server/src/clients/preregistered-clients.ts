@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { canonicalResourceUri } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { Adapter } from 'oidc-provider';
 import { redirectUriProblem } from '../provider/redirect-uri-policy.ts';
-import { canonicalResourceUri, type ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { type ClientPrivileges, removeClientPrivileges, writeClientPrivileges } from './client-privileges.ts';
 

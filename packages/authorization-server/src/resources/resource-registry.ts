@@ -1,3 +1,4 @@
+import { canonicalResourceUri } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /**
@@ -75,23 +76,6 @@ export const resourceRegistrySchema = z
 export type ResourceScope = z.infer<typeof scopeSchema>;
 export type ProtectedResource = z.infer<typeof resourceWithDefaultsSchema>;
 export type ResourceRegistryInput = z.input<typeof resourceRegistrySchema>;
-
-/**
- * RFC 8707 §2 / MCP "Canonical Server URI": absolute URI, no fragment; scheme and host are
- * case-insensitive so they are lower-cased, default ports dropped. The path is kept exactly
- * (including the absence of a trailing slash) because it identifies the resource.
- */
-export function canonicalResourceUri(value: string): string | undefined {
-  const url = URL.parse(value);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || value.includes('#')) {
-    return undefined;
-  }
-  if (url.username || url.password) {
-    return undefined;
-  }
-  const path = url.pathname === '/' && !/^[a-z]+:\/\/[^/]+\/$/i.test(value) ? '' : url.pathname;
-  return `${url.protocol}//${url.host}${path}${url.search}`;
-}
 
 export class ResourceRegistry {
   readonly #byUri: ReadonlyMap<string, ProtectedResource>;
