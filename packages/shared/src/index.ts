@@ -1,5 +1,13 @@
 export { mediaTypeOf, readBoundedBody } from './bounded-body.ts';
 export {
+  type CommandLineIo,
+  type CommandLineProgram,
+  EXIT_CODES,
+  runCommandLine,
+  UsageError,
+  wantsStackTraces,
+} from './command-line.ts';
+export {
   errnoCode,
   FileSystemError,
   fileSystemReason,

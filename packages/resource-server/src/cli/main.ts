@@ -1,7 +1,7 @@
+import { describeOptionErrors, runCommandLine, UsageError } from '@mcp-auth/shared';
 import { z } from 'zod';
-import { describeOptionErrors } from '../options.ts';
 import { type RunningResourceServer, startResourceServer } from '../server.ts';
-import { parseResourceServerArgs, USAGE, UsageError } from './parse-args.ts';
+import { parseResourceServerArgs, USAGE } from './parse-args.ts';
 
 /** `mcp-auth-rs`: parse, start, print where it is, stop cleanly on SIGINT/SIGTERM. */
 async function main(argv: string[]): Promise<number> {
@@ -37,16 +37,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const verbose = process.argv.includes('--verbose');
-main(process.argv.slice(2).filter((arg) => arg !== '--verbose')).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const usage = error instanceof UsageError;
-    process.stderr.write(`mcp-auth-rs: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (usage) process.stderr.write('Run mcp-auth-rs --help for usage.\n');
-    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = usage ? 2 : 1;
-  },
-);
+await runCommandLine({ name: 'mcp-auth-rs', run: main });

@@ -1,12 +1,6 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '@mcp-auth/shared';
 import type { ResourceServerOptionsInput } from '../options.ts';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export const USAGE = `Usage: mcp-auth-rs [--port=8001] [--auth-server=http://localhost:9000] [--transport=all] [options]
 

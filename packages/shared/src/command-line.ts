@@ -1,0 +1,75 @@
+/** A mistake in how a program was called (a flag, a value, an argument): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes every program shares; a program may add its own above these (the client does). */
+export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
+
+export interface CommandLineProgram {
+  /** The command's name, which starts every error line (`mcp-auth-rs: …`). */
+  readonly name: string;
+  /** The program itself, given the arguments without `--verbose`; resolves to its exit code. */
+  run(argv: string[]): Promise<number>;
+  /** Errors besides `UsageError` that also mean the program was called wrongly (exit code 2). */
+  readonly isUsageError?: (error: unknown) => boolean;
+}
+
+export interface CommandLineIo {
+  readonly stderr: { write(text: string): unknown };
+  /** Where the exit code goes; `process.exitCode` by default, so pending output is still written. */
+  readonly setExitCode: (code: number) => void;
+}
+
+const PROCESS_IO: CommandLineIo = {
+  stderr: process.stderr,
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+/**
+ * `--verbose`, or a debug log level, asks for the stack behind an error. Anything else a person
+ * sees is one line: what went wrong and what to do, never a stack trace.
+ */
+export function wantsStackTraces(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, index) =>
+      arg === '--verbose' ||
+      arg === '--log-level=debug' ||
+      (arg === '--log-level' && argv[index + 1] === 'debug'),
+  );
+}
+
+/**
+ * The ending every bin shares: run the program, then turn a failure into one line on stderr and
+ * an exit code (2 for usage, with a pointer to `--help`; 1 for anything else). With `--verbose`
+ * the stack of the error and of each underlying cause follows.
+ */
+export async function runCommandLine(
+  program: CommandLineProgram,
+  argv: readonly string[] = process.argv.slice(2),
+  io: CommandLineIo = PROCESS_IO,
+): Promise<number> {
+  let code: number;
+  try {
+    code = await program.run(argv.filter((arg) => arg !== '--verbose'));
+  } catch (error) {
+    const usage = error instanceof UsageError || program.isUsageError?.(error) === true;
+    io.stderr.write(`${program.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (usage) io.stderr.write(`Run ${program.name} --help for usage.\n`);
+    if (wantsStackTraces(argv)) writeStackAndCauses(error, io.stderr);
+    code = usage ? EXIT_CODES.usage : EXIT_CODES.failure;
+  }
+  io.setExitCode(code);
+  return code;
+}
+
+function writeStackAndCauses(error: unknown, stderr: CommandLineIo['stderr']): void {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    stderr.write(`${current === error ? '' : 'Caused by: '}${current.stack ?? current.message}\n`);
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type CommandLineProgram, runCommandLine, UsageError } from '../src/command-line.ts';
+
+/** Runs `program` with `argv`, capturing what it writes to stderr and the exit code it sets. */
+async function run(program: Omit<CommandLineProgram, 'name'>, argv: string[] = []) {
+  let stderr = '';
+  let exitCode: number | undefined;
+  const returned = await runCommandLine({ name: 'mcp-auth-test', ...program }, argv, {
+    stderr: { write: (text: string) => (stderr += text) },
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
+  assert.equal(returned, exitCode, 'the exit code returned is the one set');
+  return { stderr, exitCode };
+}
+
+function failure(): Error {
+  return new Error('the data folder /srv/x is read-only (EROFS); choose another with --data-dir', {
+    cause: new Error('EROFS: read-only file system'),
+  });
+}
+
+describe('the command-line ending every program shares', () => {
+  it("the program's own exit code becomes the process's", async () => {
+    const { stderr, exitCode } = await run({ run: async () => 0 });
+    assert.equal(exitCode, 0);
+    assert.equal(stderr, '');
+    assert.equal((await run({ run: async () => 4 })).exitCode, 4);
+  });
+
+  it('a usage mistake is one line naming the program, a pointer to --help, and exit code 2', async () => {
+    const { stderr, exitCode } = await run({
+      run: async () => {
+        throw new UsageError('--port must be a whole number from 0 to 65535, not "eighty"');
+      },
+    });
+    assert.equal(exitCode, 2);
+    assert.equal(
+      stderr,
+      'mcp-auth-test: --port must be a whole number from 0 to 65535, not "eighty"\nRun mcp-auth-test --help for usage.\n',
+    );
+  });
+
+  it("a program's own kind of usage mistake (isUsageError) is exit code 2 as well", async () => {
+    class AccountInputError extends Error {}
+    const { stderr, exitCode } = await run({
+      run: async () => {
+        throw new AccountInputError('the username is empty');
+      },
+      isUsageError: (error) => error instanceof AccountInputError,
+    });
+    assert.equal(exitCode, 2);
+    assert.match(stderr, /--help for usage/);
+  });
+
+  it('any other failure is one line and exit code 1, with no stack trace', async () => {
+    const { stderr, exitCode } = await run({
+      run: async () => {
+        throw failure();
+      },
+    });
+    assert.equal(exitCode, 1);
+    assert.equal(
+      stderr,
+      'mcp-auth-test: the data folder /srv/x is read-only (EROFS); choose another with --data-dir\n',
+    );
+  });
+
+  it('a thrown value that is not an Error is still one line and exit code 1', async () => {
+    const { stderr, exitCode } = await run({
+      run: async () => {
+        throw 'plain text';
+      },
+    });
+    assert.equal(exitCode, 1);
+    assert.equal(stderr, 'mcp-auth-test: plain text\n');
+  });
+
+  for (const argv of [['--verbose'], ['--log-level=debug'], ['--log-level', 'debug']]) {
+    it(`${argv.join(' ')} adds the stack of the error and of each underlying cause`, async () => {
+      const { stderr, exitCode } = await run(
+        {
+          run: async () => {
+            throw failure();
+          },
+        },
+        argv,
+      );
+      assert.equal(exitCode, 1);
+      assert.match(stderr, /^mcp-auth-test: the data folder/);
+      assert.match(stderr, /\n {4}at /, 'the stack');
+      assert.match(stderr, /\nCaused by: Error: EROFS: read-only file system\n {4}at /, 'the cause');
+    });
+  }
+
+  it('--verbose is for the ending: the program never sees it among its arguments', async () => {
+    let seen: string[] = [];
+    await run(
+      {
+        run: async (argv) => {
+          seen = argv;
+          return 0;
+        },
+      },
+      ['--port=1', '--verbose', '--log-level', 'debug'],
+    );
+    assert.deepEqual(seen, ['--port=1', '--log-level', 'debug']);
+  });
+});
