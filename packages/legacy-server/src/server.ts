@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthorizationServerApp, demoResourceRegistry } from '@mcp-auth/authorization-server';
 import { createResourceServerApp } from '@mcp-auth/resource-server';
-import { createLogger, type Logger } from '@mcp-auth/shared';
+import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
 import { providerTokenVerifier } from './provider-token-verifier.ts';
 
 export interface LegacyServerOptions {
@@ -40,23 +40,8 @@ export function defaultLegacyDataDir(env: Readonly<Record<string, string | undef
 /** The AS and the MCP server on one origin, both the very same code as the separate programs. */
 export async function startLegacyServer(options: LegacyServerOptions): Promise<RunningLegacyServer> {
   const logger = options.logger ?? createLogger();
-  const server: Server = createServer((_req, res) => {
-    if (server.listenerCount('request') > 1) return;
-    res.statusCode = 503;
-    res.setHeader('retry-after', '1');
-    res.end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} is already in use; choose another with --port`)
-          : error,
-      ),
-    );
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
+  const listener = await listenUntilReady({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const port = listener.port;
   const issuer = `http://localhost:${port}`;
   const mcpUrl = `${issuer}/mcp`;
   const [demo] = demoResourceRegistry();
@@ -68,9 +53,9 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
       resources: [{ ...(demo ?? { name: 'MCP demo server', scopes: [] }), uri: mcpUrl }],
     },
     { logger },
-  ).catch((error: unknown) => {
+  ).catch(async (error: unknown) => {
     // A data folder or database it cannot use: give the port back before reporting why.
-    server.close();
+    await listener.close();
     throw error;
   });
   const rs = createResourceServerApp({
@@ -84,7 +69,7 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
     dangerouslyAcceptAnyAudience: false,
     logger,
   });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  listener.serve((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     if (rs.owns(url.pathname)) return void rs.handle(req, res);
     const alias = DEFAULT_ENDPOINT_ALIASES.get(url.pathname);
@@ -99,10 +84,7 @@ export async function startLegacyServer(options: LegacyServerOptions): Promise<R
     ...(as.demoAccount ? { demoAccount: as.demoAccount } : {}),
     close: async () => {
       await rs.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listener.close();
       await as.close();
     },
   };

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '@mcp-auth/shared';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { missingScopeChallenge, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
@@ -64,15 +63,8 @@ export async function startResourceServer(
     logger.warn('DANGEROUS: token audience is not checked; any token from this AS opens this server');
   }
 
-  // Requests that arrive between listening and being ready get 503, never a hang.
-  const httpServer = createServer((_req, res) => {
-    if (httpServer.listenerCount('request') > 1) return;
-    res.statusCode = 503;
-    res.setHeader('retry-after', '1');
-    res.end();
-  });
-  await listen(httpServer, options.port, options.host);
-  const port = (httpServer.address() as AddressInfo).port;
+  const listener = await listenUntilReady({ port: options.port, host: options.host });
+  const port = listener.port;
   const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
   const app = createResourceServerApp({
     resourceUrl,
@@ -92,7 +84,7 @@ export async function startResourceServer(
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.readJsonBody ? { readJsonBody: overrides.readJsonBody } : {}),
   });
-  httpServer.on('request', (req, res) => void app.handle(req, res));
+  listener.serve(app.handle);
 
   logger.info('resource server started', {
     resource: resourceUrl,
@@ -107,10 +99,7 @@ export async function startResourceServer(
     verifier: verifier.kind,
     close: async () => {
       await app.close();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      await listener.close();
     },
   };
 }
@@ -209,23 +198,6 @@ function refuseUnwantedBody(req: IncomingMessage, res: ServerResponse): void {
 
 function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
   sendRaw(res, status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is already in use; choose another with --port`)
-          : error,
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }
 
 /** What the MCP endpoint needs once the AS is known and a verifier exists. */

@@ -13,6 +13,13 @@ export {
   fileSystemReason,
   whyFolderCannotBeCreated,
 } from './file-system-errors.ts';
+export {
+  explainListenError,
+  type HttpListener,
+  type ListenOptions,
+  listenUntilReady,
+  type RequestHandler,
+} from './http-listener.ts';
 export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.ts';
 export { isLoopbackHostname } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
