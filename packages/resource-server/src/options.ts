@@ -1,7 +1,5 @@
-import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
+import { isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
-
-export { describeOptionErrors, isLoopbackHostname };
 
 const httpUrl = (what: string) =>
   z.string().refine((value) => {

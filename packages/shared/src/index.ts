@@ -21,7 +21,7 @@ export {
   type RequestHandler,
 } from './http-listener.ts';
 export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './logger.ts';
-export { isLoopbackHostname } from './loopback.ts';
+export { isLoopbackHostname, LOOPBACK_HOST_NAMES } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
 export { canonicalResourceUri, sameResource } from './resource-uri.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackHostname } from '../options.ts';
+import { isLoopbackHostname, LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 
 /**
  * DNS rebinding protection (MCP Streamable HTTP "Security Warning", SPEC RS.5): a web page can
@@ -30,7 +30,7 @@ export function createRequestGuards(options: {
     ...options.allowedHosts.map((host) => host.toLowerCase()),
   ]);
   if (loopbackResource) {
-    for (const name of ['localhost', '127.0.0.1', '[::1]']) hosts.add(`${name}:${options.port}`);
+    for (const name of LOOPBACK_HOST_NAMES) hosts.add(`${name}:${options.port}`);
   }
   // Browsers send a serialized origin (lower-case, no path); configured values are normalized alike.
   const origins = new Set([
