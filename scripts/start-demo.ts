@@ -14,6 +14,13 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+// From source: the defaults must be known before anything is built or started.
+import {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  DEFAULT_RESOURCE_SERVER_PORT,
+  localIssuer,
+  localMcpUrl,
+} from '../packages/shared/src/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const cli = (pkg: string) => join(ROOT, 'packages', pkg, 'dist', 'cli.js');
@@ -66,8 +73,8 @@ const { values } = (() => {
     return fail((error as Error).message);
   }
 })();
-const asPort = parsePort('--as-port', values['as-port'] ?? '9000');
-const rsPort = parsePort('--rs-port', values['rs-port'] ?? '8001');
+const asPort = parsePort('--as-port', values['as-port'] ?? String(DEFAULT_AUTHORIZATION_SERVER_PORT));
+const rsPort = parsePort('--rs-port', values['rs-port'] ?? String(DEFAULT_RESOURCE_SERVER_PORT));
 await assertPortFree(asPort, 'the Authorization Server', '--as-port');
 await assertPortFree(rsPort, 'the MCP Resource Server', '--rs-port');
 
@@ -109,12 +116,14 @@ async function stopAll(code: number): Promise<never> {
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => void stopAll(143));
 
-const resourceUrl = `http://localhost:${rsPort}/mcp`;
-const authServer = `http://localhost:${asPort}`;
+const resourceUrl = localMcpUrl(rsPort);
+const authServer = localIssuer(asPort);
 const as = startServer('authorization-server', [
   cli('authorization-server'),
   `--port=${asPort}`,
-  ...(rsPort === 8001 ? [] : [`--resource=${resourceUrl}`, '--resource-scopes=user admin']),
+  ...(rsPort === DEFAULT_RESOURCE_SERVER_PORT
+    ? []
+    : [`--resource=${resourceUrl}`, '--resource-scopes=user admin']),
 ]);
 await waitUntilHealthy(`${authServer}/healthz`, as.child, as.log, 'the Authorization Server');
 const rs = startServer('resource-server', [

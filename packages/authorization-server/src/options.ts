@@ -1,4 +1,8 @@
-import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
+import {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  describeOptionErrors,
+  isLoopbackHostname,
+} from '@mcp-auth/shared';
 import { z } from 'zod';
 import { DEFAULT_DYNAMIC_CLIENT_LIMITS } from './clients/dynamic-client-registration.ts';
 import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
@@ -26,7 +30,7 @@ const issuerSchema = z.string().superRefine((value, ctx) => {
 /** Everything `startAuthorizationServer` needs, validated once at start-up. */
 export const authorizationServerOptionsSchema = z
   .object({
-    port: z.number().int().min(0).max(65535).default(9000),
+    port: z.number().int().min(0).max(65535).default(DEFAULT_AUTHORIZATION_SERVER_PORT),
     host: z.string().min(1).default('127.0.0.1'),
     /** Defaults to `http://localhost:<port>`. */
     issuer: issuerSchema.optional(),

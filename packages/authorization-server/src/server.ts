@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, ensurePrivateDirectory, type Logger } from '@mcp-auth/shared';
+import { createLogger, ensurePrivateDirectory, type Logger, localIssuer } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
@@ -149,7 +149,7 @@ export async function startAuthorizationServer(
   try {
     await listen(httpServer, options.port, options.host);
     const port = (httpServer.address() as AddressInfo).port;
-    const issuer = options.issuer ?? `http://localhost:${port}`;
+    const issuer = options.issuer ?? localIssuer(port);
     const app = await assemble(options, overrides, backend, issuer, logger);
     httpServer.on('request', app.handle);
     const address = httpServer.address() as AddressInfo;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
+import { createLogger, type Logger, listenUntilReady, localMcpUrl } from '@mcp-auth/shared';
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { missingScopeChallenge, verifyBearerToken } from './auth/authenticate-request.ts';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
@@ -65,7 +65,7 @@ export async function startResourceServer(
 
   const listener = await listenUntilReady({ port: options.port, host: options.host });
   const port = listener.port;
-  const resourceUrl = options.resourceUrl ?? `http://localhost:${port}/mcp`;
+  const resourceUrl = options.resourceUrl ?? localMcpUrl(port);
   const app = createResourceServerApp({
     resourceUrl,
     port,

@@ -8,6 +8,15 @@ export {
   wantsStackTraces,
 } from './command-line.ts';
 export {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  DEFAULT_ISSUER,
+  DEFAULT_MCP_URL,
+  DEFAULT_RESOURCE_SERVER_PORT,
+  localIssuer,
+  localMcpUrl,
+  MCP_PATH,
+} from './default-addresses.ts';
+export {
   errnoCode,
   FileSystemError,
   fileSystemReason,

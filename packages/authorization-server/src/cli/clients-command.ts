@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { silentLogger } from '@mcp-auth/shared';
+import { DEFAULT_MCP_URL, silentLogger } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
 import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import {
@@ -30,7 +30,7 @@ export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] 
       --resource-server       a resource server: it may introspect (RFC 7662) access tokens
                               for the resources named with --resource
       --resource URI          a resource it serves, as the AS registers it (repeatable;
-                              required with --resource-server), e.g. http://localhost:8001/mcp
+                              required with --resource-server), e.g. ${DEFAULT_MCP_URL}
       --grant-type TYPE       client_credentials, authorization_code, refresh_token (repeatable)
       --scope "S1 S2"         the scopes it may ask for (required with client_credentials)
       --auth-method M         client_secret_basic (default), client_secret_post, private_key_jwt, none

@@ -1,10 +1,11 @@
+import { DEFAULT_AUTHORIZATION_SERVER_PORT } from '@mcp-auth/shared';
 import { z } from 'zod';
 import { describeOptionErrors } from '../options.ts';
 import { type RunningAuthorizationServer, startAuthorizationServer } from '../server.ts';
 import { parseServeArgs } from './parse-serve-args.ts';
 import { UsageError } from './usage-error.ts';
 
-export const SERVE_USAGE = `Usage: mcp-auth-as [--port=9000] [options]
+export const SERVE_USAGE = `Usage: mcp-auth-as [--port=${DEFAULT_AUTHORIZATION_SERVER_PORT}] [options]
        mcp-auth-as users <add|passwd|remove|list> ...
        mcp-auth-as clients <add|remove> ...
 
@@ -12,7 +13,7 @@ The OAuth 2.1 Authorization Server for MCP: sign-in and consent pages, client re
 (pre-registered, Client ID Metadata Documents, dynamic), tokens, introspection, revocation.
 
 Options:
-  --port N            port to listen on (default 9000; env PORT)
+  --port N            port to listen on (default ${DEFAULT_AUTHORIZATION_SERVER_PORT}; env PORT)
   --host H            address to listen on (default 127.0.0.1)
   --issuer URL        public issuer URL (default http://localhost:<port>); https unless loopback
   --data-dir DIR      database, keys and development credentials

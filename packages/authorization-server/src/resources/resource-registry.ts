@@ -1,4 +1,4 @@
-import { canonicalResourceUri } from '@mcp-auth/shared';
+import { canonicalResourceUri, DEFAULT_MCP_URL } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /**
@@ -109,7 +109,7 @@ export class ResourceRegistry {
 export function demoResourceRegistry(): ResourceRegistryInput {
   return [
     {
-      uri: 'http://localhost:8001/mcp',
+      uri: DEFAULT_MCP_URL,
       name: 'MCP demo server',
       scopes: [
         {
