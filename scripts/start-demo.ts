@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_AUTHORIZATION_SERVER_PORT,
   DEFAULT_RESOURCE_SERVER_PORT,
+  DEMO_SCOPE_NAMES,
   localIssuer,
   localMcpUrl,
 } from '../packages/shared/src/index.ts';
@@ -123,7 +124,7 @@ const as = startServer('authorization-server', [
   `--port=${asPort}`,
   ...(rsPort === DEFAULT_RESOURCE_SERVER_PORT
     ? []
-    : [`--resource=${resourceUrl}`, '--resource-scopes=user admin']),
+    : [`--resource=${resourceUrl}`, `--resource-scopes=${DEMO_SCOPE_NAMES.join(' ')}`]),
 ]);
 await waitUntilHealthy(`${authServer}/healthz`, as.child, as.log, 'the Authorization Server');
 const rs = startServer('resource-server', [

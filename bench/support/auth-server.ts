@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
+import { DEMO_SCOPES } from '@mcp-auth/shared';
 import pg from 'pg';
 import { CookieJar } from '../../packages/authorization-server/test/support/cookie-jar.ts';
 import {
@@ -88,10 +89,8 @@ export async function startBenchAuthorizationServer(options: {
   const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const scopes = [
-    { name: 'user', description: 'Use the tools' },
-    { name: 'admin', description: 'Statistics' },
-  ];
+  // The scopes the bench's resource servers (the demo MCP server) require.
+  const scopes = DEMO_SCOPES.map(({ name, description }) => ({ name, description }));
   const as = await startAuthorizationServer(
     {
       port,

@@ -17,6 +17,13 @@ export {
   MCP_PATH,
 } from './default-addresses.ts';
 export {
+  DEMO_BASE_SCOPE,
+  DEMO_SCOPE_NAMES,
+  DEMO_SCOPES,
+  type DemoScope,
+  demoScopesForTool,
+} from './demo-scopes.ts';
+export {
   errnoCode,
   FileSystemError,
   fileSystemReason,

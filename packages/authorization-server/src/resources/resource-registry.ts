@@ -1,4 +1,4 @@
-import { canonicalResourceUri, DEFAULT_MCP_URL } from '@mcp-auth/shared';
+import { canonicalResourceUri, DEFAULT_MCP_URL, DEMO_SCOPES } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /**
@@ -111,18 +111,11 @@ export function demoResourceRegistry(): ResourceRegistryInput {
     {
       uri: DEFAULT_MCP_URL,
       name: 'MCP demo server',
-      scopes: [
-        {
-          name: 'user',
-          description: 'Use the demo tools as you',
-          unlocks: ['get_time', 'calculator', 'get_weather', 'whoami'],
-        },
-        {
-          name: 'admin',
-          description: 'See server statistics',
-          unlocks: ['server_stats'],
-        },
-      ],
+      scopes: DEMO_SCOPES.map((scope) => ({
+        name: scope.name,
+        description: scope.description,
+        unlocks: [...scope.tools],
+      })),
       tokenFormat: 'opaque',
       accessTokenTtlSeconds: 3600,
     },
