@@ -9,7 +9,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import {
   DEFAULT_AUTHORIZATION_SERVER_PORT,
   DEFAULT_RESOURCE_SERVER_PORT,
   DEMO_SCOPE_NAMES,
+  demoLogDir,
   localIssuer,
   localMcpUrl,
 } from '../packages/shared/src/index.ts';
@@ -79,11 +79,7 @@ const rsPort = parsePort('--rs-port', values['rs-port'] ?? String(DEFAULT_RESOUR
 await assertPortFree(asPort, 'the Authorization Server', '--as-port');
 await assertPortFree(rsPort, 'the MCP Resource Server', '--rs-port');
 
-const logDir = join(
-  process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state'),
-  'mcp-auth',
-  'demo',
-);
+const logDir = demoLogDir(process.env);
 mkdirSync(logDir, { recursive: true, mode: 0o700 });
 const children: ChildProcess[] = [];
 function startServer(name: string, args: string[]): { child: ChildProcess; log: string } {

@@ -1,7 +1,6 @@
 export { createLogger, type Logger, silentLogger } from '@mcp-auth/shared';
 export { AccountService } from './accounts/account-service.ts';
 export { registerPreregisteredClient } from './clients/preregistered-clients.ts';
-export { defaultDataDir } from './data-dir/default-data-dir.ts';
 export {
   type AuthorizationServerOptionsInput,
   authorizationServerOptionsSchema,

@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createAuthorizationServerApp, demoResourceRegistry } from '@mcp-auth/authorization-server';
 import { createResourceServerApp } from '@mcp-auth/resource-server';
-import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
+import { createLogger, type Logger, legacyServerDataDir, listenUntilReady } from '@mcp-auth/shared';
 import { providerTokenVerifier } from './provider-token-verifier.ts';
 
 export interface LegacyServerOptions {
@@ -34,7 +32,7 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
 ]);
 
 export function defaultLegacyDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  return join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'legacy-server');
+  return legacyServerDataDir(env);
 }
 
 /** The AS and the MCP server on one origin, both the very same code as the separate programs. */

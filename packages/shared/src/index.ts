@@ -42,3 +42,11 @@ export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
 export { canonicalResourceUri, sameResource } from './resource-uri.ts';
 export { hideSqliteExperimentalWarning } from './sqlite-warning.ts';
+export {
+  authorizationServerDataDir,
+  clientStoreDir,
+  compileCacheDir,
+  demoLogDir,
+  type Environment,
+  legacyServerDataDir,
+} from './user-folders.ts';

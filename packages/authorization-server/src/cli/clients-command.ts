@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MCP_URL, silentLogger } from '@mcp-auth/shared';
+import { authorizationServerDataDir, DEFAULT_MCP_URL, silentLogger } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
 import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import {
@@ -9,7 +9,6 @@ import {
   registerPreregisteredClient,
   removePreregisteredClient,
 } from '../clients/preregistered-clients.ts';
-import { defaultDataDir } from '../data-dir/default-data-dir.ts';
 import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
@@ -59,7 +58,7 @@ export async function runClientsCommand(
   if (authMethod !== undefined && !(AUTH_METHODS as readonly string[]).includes(authMethod)) {
     throw new UsageError(`--auth-method must be one of ${AUTH_METHODS.join(', ')}`);
   }
-  const dataDir = values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env);
+  const dataDir = values['data-dir'] ?? authorizationServerDataDir(env);
   const backend = await openStorage(dataDir, databaseFrom(values, env).database);
   try {
     const adapter = createOidcAdapterFactory(backend.artifacts);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../data-dir/default-data-dir.ts';
+import { authorizationServerDataDir } from '@mcp-auth/shared';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -39,7 +39,7 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...(port !== undefined ? { port: parsePort(port) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
-      dataDir: values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env),
+      dataDir: values['data-dir'] ?? authorizationServerDataDir(env),
       ...databaseFrom(values, env),
       ...resourcesFrom(values),
       trustProxy: values['trust-proxy'] === true,

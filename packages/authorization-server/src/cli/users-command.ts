@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import { authorizationServerDataDir } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
-import { defaultDataDir } from '../data-dir/default-data-dir.ts';
 import { openStorage } from '../server.ts';
 import { DuplicateAccountError } from '../storage/storage-backend.ts';
 import { databaseFrom } from './parse-serve-args.ts';
@@ -36,7 +36,7 @@ export async function runUsersCommand(
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (action !== 'list' && !username) throw new UsageError(`users ${action} needs a username`);
   const backend = await openStorage(
-    values['data-dir'] ?? env.MCP_AUTH_AS_DATA_DIR ?? defaultDataDir(env),
+    values['data-dir'] ?? authorizationServerDataDir(env),
     databaseFrom(values, env).database,
   );
   const accounts = new AccountService(backend.accounts);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isLoopbackHostname } from '@mcp-auth/shared';
+import { authorizationServerDataDir, isLoopbackHostname } from '@mcp-auth/shared';
 
 export interface IntrospectionCredentials {
   readonly clientId: string;
@@ -12,10 +11,7 @@ export interface IntrospectionCredentials {
 
 /** Where `mcp-auth-as` keeps its development credential by default (its --data-dir). */
 export function defaultDevCredentialsFile(env: Readonly<Record<string, string | undefined>>): string {
-  const dataDir =
-    env.MCP_AUTH_AS_DATA_DIR ??
-    join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'authorization-server');
-  return join(dataDir, 'dev-introspection-client.json');
+  return join(authorizationServerDataDir(env), 'dev-introspection-client.json');
 }
 
 /**
