@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
-import { DEMO_SCOPES } from '@mcp-auth/shared';
+import { DEMO_SCOPES, DEV_INTROSPECTION_FILE } from '@mcp-auth/shared';
 import pg from 'pg';
 import { CookieJar } from '../../packages/authorization-server/test/support/cookie-jar.ts';
 import {
@@ -119,7 +119,7 @@ export async function startBenchAuthorizationServer(options: {
       port,
       host: `127.0.0.1:${port}`,
       database: options.postgres ? 'postgresql' : 'sqlite',
-      devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
+      devCredentialsFile: join(dataDir, DEV_INTROSPECTION_FILE),
       publicClientId: publicClient.client_id,
       async signIn(resource, jar) {
         const outcome = await authorize(issuer, {

@@ -7,10 +7,6 @@ export {
   isLoopbackHostname,
 } from './options.ts';
 export {
-  DEV_INTROSPECTION_CLIENT_ID,
-  type DevIntrospectionCredentials,
-} from './provider/dev-introspection-client.ts';
-export {
   demoResourceRegistry,
   type ResourceRegistryInput,
 } from './resources/resource-registry.ts';

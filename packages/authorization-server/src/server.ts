@@ -1,7 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, ensurePrivateDirectory, type Logger, localIssuer } from '@mcp-auth/shared';
+import {
+  createLogger,
+  DEV_INTROSPECTION_FILE,
+  type DevIntrospectionCredentials,
+  ensurePrivateDirectory,
+  type Logger,
+  localIssuer,
+} from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
@@ -30,9 +37,7 @@ import {
 } from './options.ts';
 import { createProvider } from './provider/create-provider.ts';
 import {
-  DEV_INTROSPECTION_FILE,
   DEV_INTROSPECTION_PRIVILEGES,
-  type DevIntrospectionCredentials,
   devIntrospectionClient,
   loadOrCreateDevIntrospectionCredentials,
 } from './provider/dev-introspection-client.ts';

@@ -24,6 +24,14 @@ export {
   demoScopesForTool,
 } from './demo-scopes.ts';
 export {
+  DEV_INTROSPECTION_CLIENT_ID,
+  DEV_INTROSPECTION_FILE,
+  type DevIntrospectionCredentials,
+  devIntrospectionCredentialsFile,
+  devIntrospectionCredentialsFrom,
+  formatDevIntrospectionCredentials,
+} from './dev-introspection-credentials.ts';
+export {
   errnoCode,
   FileSystemError,
   fileSystemReason,
