@@ -22,7 +22,6 @@ import {
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
 import { explainDataDirError } from './data-dir/data-dir-errors.ts';
-import { memoryRateLimiter, type RateLimit } from './http/rate-limiter.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
@@ -41,6 +40,7 @@ import {
   devIntrospectionClient,
   loadOrCreateDevIntrospectionCredentials,
 } from './provider/dev-introspection-client.ts';
+import { rateLimiterFactory } from './rate-limits/rate-limiter-factory.ts';
 import { ResourceRegistry } from './resources/resource-registry.ts';
 import { createOidcAdapterFactory } from './storage/oidc-adapter.ts';
 import { openPostgresBackend } from './storage/postgres/postgres-backend.ts';
@@ -225,9 +225,7 @@ async function assemble(
   });
   const clientIp = clientIpResolver(options.trustProxy);
   const clock = overrides.clock ?? Date.now;
-  // Shared by every instance when the backend can (PostgreSQL), else per process.
-  const limiter = (name: string, limit: RateLimit) =>
-    backend.rateLimiter?.(name, limit, clock) ?? memoryRateLimiter(limit, clock);
+  const limiter = rateLimiterFactory(backend.rateLimits, clock);
   const provider = createProvider({
     issuer,
     registry,
@@ -281,10 +279,21 @@ async function assemble(
       ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),
     },
   });
-  const stopPurge = startExpiredPurge(backend.artifacts, {
-    intervalMs: 10 * 60 * 1000,
-    onError: (error) => logger.error('purging expired artifacts failed', { error }),
-  });
+  const purgeSchedule = { intervalMs: 10 * 60 * 1000 };
+  const stopPurges = [
+    startExpiredPurge(backend.artifacts, {
+      ...purgeSchedule,
+      onError: (error) => logger.error('purging expired artifacts failed', { error }),
+    }),
+    ...(backend.rateLimits
+      ? [
+          startExpiredPurge(backend.rateLimits, {
+            ...purgeSchedule,
+            onError: (error) => logger.error('purging old rate-limit windows failed', { error }),
+          }),
+        ]
+      : []),
+  ];
   return {
     handle: handler,
     issuer,
@@ -296,7 +305,7 @@ async function assemble(
     registerClient: (input) =>
       registerPreregisteredClient({ provider, adapter, artifacts: backend.artifacts, registry }, input),
     close: async () => {
-      stopPurge();
+      for (const stop of stopPurges) stop();
     },
   };
 }

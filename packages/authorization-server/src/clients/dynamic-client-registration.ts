@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { type Adapter, errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 
 type AdapterFactory = (name: string) => Adapter;

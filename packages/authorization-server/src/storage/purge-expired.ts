@@ -1,11 +1,14 @@
-import type { ArtifactStore } from './storage-backend.ts';
+/** A store of things that expire: the artifacts, the shared rate-limit windows. */
+export interface ExpiringStore {
+  purgeExpired(): Promise<unknown>;
+}
 
 /**
- * Deletes expired artifacts now and then. Lookups already ignore expired rows; this only keeps
+ * Deletes expired records now and then. Lookups already ignore expired rows; this only keeps
  * the database from growing without bound. The timer is unref'd so it never holds the process.
  */
 export function startExpiredPurge(
-  artifacts: ArtifactStore,
+  artifacts: ExpiringStore,
   options: { intervalMs: number; onError: (error: unknown) => void },
 ): () => void {
   let running = false;

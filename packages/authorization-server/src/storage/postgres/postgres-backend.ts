@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import type { SecretsStore } from '../../keys/server-secrets.ts';
+import type { SharedRateLimits } from '../../rate-limits/rate-limiter.ts';
 import {
   type AccountRecord,
   type AccountStore,
@@ -13,7 +14,7 @@ import {
   upsertColumnValues,
 } from '../storage-backend.ts';
 import { qualifier, quoteIdentifier } from './postgres-identifiers.ts';
-import { postgresRateLimiter } from './postgres-rate-limiter.ts';
+import { postgresRateLimits } from './postgres-rate-limiter.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { postgresSecretsStore } from './postgres-secrets-store.ts';
 
@@ -28,10 +29,11 @@ export interface PostgresBackendOptions {
   readonly onIdleError?: (error: Error) => void;
 }
 
-/** A `StorageBackend` that also keeps the AS's secrets in the same database. */
+/** A `StorageBackend` that also keeps the AS's secrets and rate limits in the same database. */
 export interface PostgresStorageBackend extends StorageBackend {
   /** The signing and cookie keys, shared by every AS instance using this database and schema. */
   readonly secrets: SecretsStore;
+  readonly rateLimits: SharedRateLimits;
 }
 
 /**
@@ -67,10 +69,10 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   }
   let closed = false;
   return {
-    artifacts: postgresArtifactStore(pool, qualify('artifacts'), qualify('rate_limits')),
+    artifacts: postgresArtifactStore(pool, qualify('artifacts')),
     accounts: postgresAccountStore(pool, qualify('accounts')),
     secrets: postgresSecretsStore(pool, schema),
-    rateLimiter: (name, limit, now) => postgresRateLimiter(pool, qualify('rate_limits'), name, limit, now),
+    rateLimits: postgresRateLimits(pool, qualify('rate_limits')),
     async close() {
       if (closed) return;
       closed = true;
@@ -166,7 +168,7 @@ function toRecord(row: ArtifactRow | undefined): StoredRecord | undefined {
     : { payload: row.payload, consumedAt: toNumber(row.consumed_at) };
 }
 
-function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string): ArtifactStore {
+function postgresArtifactStore(pool: Pool, artifacts: string): ArtifactStore {
   const live = (param: string) => `(expires_at IS NULL OR expires_at > ${param})`;
   const sql = {
     upsert: `INSERT INTO ${artifacts} (model, key, payload, expires_at, consumed_at, grant_id, uid, user_code)
@@ -222,8 +224,6 @@ function postgresArtifactStore(pool: Pool, artifacts: string, rateLimits: string
       await pool.query(sql.revokeByGrantId, [grantId]);
     },
     async purgeExpired(now = epochSeconds()) {
-      // Rate-limit windows older than a day are as dead as expired artifacts (not counted).
-      await pool.query(`DELETE FROM ${rateLimits} WHERE window_start < $1`, [(now - 86_400) * 1000]);
       return (await pool.query(sql.purgeExpired, [now])).rowCount ?? 0;
     },
     async extendExpiry(model, key, expiresAt) {

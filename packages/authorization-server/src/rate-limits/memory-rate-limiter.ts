@@ -1,27 +1,6 @@
-/**
- * Fixed-window rate limiting keyed by a string (an IP address, or a username). In memory for one
- * process; the interface lets a shared store (PostgreSQL, Redis) replace it for several instances.
- */
-export interface RateLimitDecision {
-  readonly allowed: boolean;
-  /** Seconds until the caller may try again, for `Retry-After` (RFC 9110 §10.2.3). */
-  readonly retryAfterSeconds: number;
-  /** Events counted for the key in the current window (after this one, for `consume`). */
-  readonly used: number;
-}
+import type { RateLimit, RateLimiter } from './rate-limiter.ts';
 
-export interface RateLimiter {
-  /** Counts one event for `key` and says whether it was within the limit. */
-  consume(key: string): Promise<RateLimitDecision>;
-  /** Says whether one more event would be within the limit, without counting anything. */
-  check(key: string): Promise<RateLimitDecision>;
-}
-
-export interface RateLimit {
-  readonly points: number;
-  readonly windowSeconds: number;
-}
-
+/** A limiter in this process's memory: for one instance, or when the backend shares none. */
 export function memoryRateLimiter(limit: RateLimit, now: () => number = Date.now): RateLimiter {
   const windows = new Map<string, { startedAt: number; used: number }>();
   const windowMs = limit.windowSeconds * 1000;
