@@ -40,9 +40,9 @@ import {
   devIntrospectionClient,
   loadOrCreateDevIntrospectionCredentials,
 } from './provider/dev-introspection-client.ts';
+import { createOidcAdapterFactory } from './provider/oidc-adapter.ts';
 import { rateLimiterFactory } from './rate-limits/rate-limiter-factory.ts';
 import { ResourceRegistry } from './resources/resource-registry.ts';
-import { createOidcAdapterFactory } from './storage/oidc-adapter.ts';
 import { openPostgresBackend } from './storage/postgres/postgres-backend.ts';
 import { startExpiredPurge } from './storage/purge-expired.ts';
 import { openSqliteBackend } from './storage/sqlite-backend.ts';

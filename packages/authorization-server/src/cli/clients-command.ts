@@ -13,13 +13,13 @@ import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
 import { createProvider } from '../provider/create-provider.ts';
+import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
 import {
   demoResourceRegistry,
   ResourceRegistry,
   resourceRegistrySchema,
 } from '../resources/resource-registry.ts';
 import { dataDirFiles, openStorage } from '../server.ts';
-import { createOidcAdapterFactory } from '../storage/oidc-adapter.ts';
 import { databaseFrom } from './parse-serve-args.ts';
 import { UsageError } from './usage-error.ts';
 

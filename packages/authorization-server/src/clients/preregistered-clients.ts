@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { canonicalResourceUri } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { Adapter } from 'oidc-provider';
-import { redirectUriProblem } from '../provider/redirect-uri-policy.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { type ClientPrivileges, removeClientPrivileges, writeClientPrivileges } from './client-privileges.ts';
+import { redirectUriProblem } from './redirect-uri-policy.ts';
 
 type AdapterFactory = (name: string) => Adapter;
 

@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import { clientSecretMatches } from '../storage/oidc-adapter.ts';
+import { clientSecretMatches } from '../clients/client-secret.ts';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -20,7 +20,7 @@ export function loopbackWithoutPort(value: string): string | undefined {
  *   listens on right now. oidc-provider grants that only to `application_type: native`; MCP
  *   clients often register without it, and a loopback redirect is a native app by definition.
  *   Scheme, host (`localhost` is not `127.0.0.1`), path and query must still match exactly.
- * - Client secrets are stored hashed (see storage/oidc-adapter.ts), so the secret a client
+ * - Client secrets are stored hashed (clients/client-secret.ts), so the secret a client
  *   presents is hashed and compared in constant time instead of compared in clear.
  */
 export function patchClientBehaviour(provider: Provider): void {

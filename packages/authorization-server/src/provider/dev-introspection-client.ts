@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   DEV_INTROSPECTION_CLIENT_ID,
@@ -8,6 +8,7 @@ import {
   writePrivateFile,
 } from '@mcp-auth/shared';
 import type { ClientPrivileges } from '../clients/client-privileges.ts';
+import { hashClientSecret } from '../clients/client-secret.ts';
 
 /**
  * RFC 7662 §2.1 requires introspection callers to authenticate, yet the seed's commands must work
@@ -44,7 +45,7 @@ export function devIntrospectionClient(credentials: DevIntrospectionCredentials)
   return {
     client_id: credentials.client_id,
     // Held hashed in memory too: only the hand-over file has it in clear.
-    client_secret: `sha256:${createHash('sha256').update(credentials.client_secret).digest('base64url')}`,
+    client_secret: hashClientSecret(credentials.client_secret),
     client_name: 'Development resource server (loopback only)',
     grant_types: [] as string[],
     response_types: [] as never[],

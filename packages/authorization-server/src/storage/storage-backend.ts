@@ -5,7 +5,7 @@ import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
  * The narrow storage interface every backend (SQLite now, PostgreSQL later) implements.
  *
  * It knows nothing about OAuth: it stores opaque JSON records keyed by (model, key) with an
- * optional expiry. The OAuth-aware layer (`oidc-adapter.ts`) decides which keys are hashed
+ * optional expiry. The OAuth-aware layer (`provider/oidc-adapter.ts`) decides which keys are hashed
  * before they reach a backend, so no backend ever sees a token value or a client secret.
  *
  * Semantics every backend must honour (checked by `test/storage/contract.ts`):

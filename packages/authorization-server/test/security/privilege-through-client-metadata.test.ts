@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createOidcAdapterFactory } from '../../src/storage/oidc-adapter.ts';
+import { createOidcAdapterFactory } from '../../src/provider/oidc-adapter.ts';
 import { openPostgresBackend } from '../../src/storage/postgres/postgres-backend.ts';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 import type { StorageBackend } from '../../src/storage/storage-backend.ts';

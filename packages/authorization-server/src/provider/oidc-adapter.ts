@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
-import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from './client-cache.ts';
-import type { ArtifactStore, StoredRecord } from './storage-backend.ts';
+import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from '../clients/client-cache.ts';
+import { hashClientSecret, isHashedClientSecret } from '../clients/client-secret.ts';
+import type { ArtifactStore, StoredRecord } from '../storage/storage-backend.ts';
 
 /**
  * Models whose id is not a bearer credential: a client id is public and a grant id never
@@ -11,33 +12,11 @@ import type { ArtifactStore, StoredRecord } from './storage-backend.ts';
  */
 const PLAIN_ID_MODELS = new Set(['Client', 'Grant']);
 
-const CLIENT_SECRET_PREFIX = 'sha256:';
-
 /** Stands in for a record's own id inside its stored payload; braces never occur in an id or a URL. */
 const OWN_ID_PLACEHOLDER = '{{id}}';
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
-}
-
-/**
- * Client secrets come from oidc-provider's secretFactory (64 random bytes) or ours (32): with
- * that much entropy nobody can guess one back from its hash, so a fast hash is as strong as a
- * slow password hash here and keeps client authentication cheap.
- */
-export function hashClientSecret(secret: string): string {
-  return `${CLIENT_SECRET_PREFIX}${sha256(secret)}`;
-}
-
-/**
- * Constant-time check of a presented secret against a stored one. Pre-registered static
- * clients may hold their secret in clear; hashing both sides first gives equal-length buffers
- * for `timingSafeEqual` without revealing the stored secret's length.
- */
-export function clientSecretMatches(stored: string, presented: string): boolean {
-  const expected = Buffer.from(stored.startsWith(CLIENT_SECRET_PREFIX) ? stored : hashClientSecret(stored));
-  const actual = Buffer.from(hashClientSecret(presented));
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** What the adapter knows when two requests race to redeem one code or refresh token. */
@@ -135,7 +114,7 @@ class HashingAdapter implements Adapter {
     // enabled; a DeviceCode re-saved after a lookup by device code would lose its user code.)
     delete stored.userCode;
     if (this.#model === 'Client' && typeof stored.client_secret === 'string') {
-      if (!stored.client_secret.startsWith(CLIENT_SECRET_PREFIX)) {
+      if (!isHashedClientSecret(stored.client_secret)) {
         stored.client_secret = hashClientSecret(stored.client_secret);
       }
     }
