@@ -13,10 +13,9 @@ export {
 export {
   type AuthorizationServerApp,
   createAuthorizationServerApp,
-  dataDirFiles,
-  openStorage,
   type RunningAuthorizationServer,
   startAuthorizationServer,
 } from './server.ts';
+export { dataDirFiles, openStorage } from './storage/open-storage.ts';
 export type { StorageBackend } from './storage/storage-backend.ts';
 export { StorageError } from './storage/storage-error.ts';

@@ -1,14 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import {
-  createLogger,
-  DEV_INTROSPECTION_FILE,
-  type DevIntrospectionCredentials,
-  ensurePrivateDirectory,
-  type Logger,
-  localIssuer,
-} from '@mcp-auth/shared';
+import { createLogger, type DevIntrospectionCredentials, type Logger, localIssuer } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
@@ -21,7 +14,6 @@ import {
   type PreregisteredClientInput,
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
-import { explainDataDirError } from './data-dir/data-dir-errors.ts';
 import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
@@ -43,9 +35,9 @@ import {
 import { createOidcAdapterFactory } from './provider/oidc-adapter.ts';
 import { rateLimiterFactory } from './rate-limits/rate-limiter-factory.ts';
 import { ResourceRegistry } from './resources/resource-registry.ts';
-import { openPostgresBackend } from './storage/postgres/postgres-backend.ts';
+import { explainDataDirError } from './storage/data-dir-errors.ts';
+import { dataDirFiles, openStorage } from './storage/open-storage.ts';
 import { startExpiredPurge } from './storage/purge-expired.ts';
-import { openSqliteBackend } from './storage/sqlite-backend.ts';
 import type { StorageBackend } from './storage/storage-backend.ts';
 
 export interface RunningAuthorizationServer {
@@ -77,32 +69,6 @@ export interface AuthorizationServerOverrides {
    * registration bound; tests move it instead of sleeping.
    */
   readonly clock?: () => number;
-}
-
-export const dataDirFiles = {
-  database: 'authorization-server.db',
-  secrets: 'secrets.json',
-  demoAccount: 'demo-account.json',
-  devIntrospection: DEV_INTROSPECTION_FILE,
-} as const;
-
-/** SQLite in the data folder by default; PostgreSQL when a database URL is given. */
-export async function openStorage(
-  dataDir: string,
-  database?: { url: string; schema?: string | undefined },
-): Promise<StorageBackend> {
-  if (database) {
-    return openPostgresBackend({
-      connectionString: database.url,
-      ...(database.schema ? { schema: database.schema } : {}),
-    });
-  }
-  try {
-    await ensurePrivateDirectory(dataDir);
-    return openSqliteBackend({ path: join(dataDir, dataDirFiles.database) });
-  } catch (error) {
-    throw explainDataDirError(error);
-  }
 }
 
 /** The AS without a listener: a request handler and what it is made of, for embedding. */

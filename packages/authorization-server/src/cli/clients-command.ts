@@ -19,7 +19,7 @@ import {
   ResourceRegistry,
   resourceRegistrySchema,
 } from '../resources/resource-registry.ts';
-import { dataDirFiles, openStorage } from '../server.ts';
+import { dataDirFiles, openStorage } from '../storage/open-storage.ts';
 import { databaseFrom } from './parse-serve-args.ts';
 import { UsageError } from './usage-error.ts';
 

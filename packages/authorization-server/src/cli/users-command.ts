@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { authorizationServerDataDir } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
-import { openStorage } from '../server.ts';
+import { openStorage } from '../storage/open-storage.ts';
 import { DuplicateAccountError } from '../storage/storage-backend.ts';
 import { databaseFrom } from './parse-serve-args.ts';
 import { readNewPassword } from './read-password.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { hashClientSecret } from '../../src/clients/client-secret.ts';
-import { dataDirFiles } from '../../src/server.ts';
+import { dataDirFiles } from '../../src/storage/open-storage.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres/postgres-schema.ts';
 import { SQLITE_MIGRATIONS } from '../../src/storage/sqlite-schema.ts';
 import { basicAuth, introspect } from '../support/oauth-flow.ts';

@@ -1,5 +1,5 @@
 import { errnoCode, FileSystemError, fileSystemReason } from '@mcp-auth/shared';
-import { StorageError } from '../storage/storage-error.ts';
+import { StorageError } from './storage-error.ts';
 
 /** What to do about a file-system error in the data folder, by its errno code. */
 function adviceFor(code: string | undefined): string {
