@@ -18,13 +18,13 @@ import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
 import { SignInThrottle } from './interactions/sign-in-throttle.ts';
+import { type Issuer, issuerFrom } from './issuer.ts';
 import { fileSecretsStore } from './keys/file-secrets-store.ts';
 import { generateServerSecrets } from './keys/server-secrets.ts';
 import {
   type AuthorizationServerOptions,
   type AuthorizationServerOptionsInput,
   authorizationServerOptionsSchema,
-  isLoopbackHostname,
 } from './options.ts';
 import { createProvider } from './provider/create-provider.ts';
 import {
@@ -88,7 +88,13 @@ export async function createAuthorizationServerApp(
   const logger = overrides.logger ?? createLogger({ level: options.logLevel });
   const backend = overrides.backend ?? (await openStorage(options.dataDir, options.database));
   try {
-    const app = await assemble(options, overrides, backend, input.issuer, logger);
+    const app = await assemble(
+      options,
+      overrides,
+      backend,
+      issuerFrom(options.issuer ?? input.issuer),
+      logger,
+    );
     return {
       ...app,
       close: async () => {
@@ -120,13 +126,13 @@ export async function startAuthorizationServer(
   try {
     await listen(httpServer, options.port, options.host);
     const port = (httpServer.address() as AddressInfo).port;
-    const issuer = options.issuer ?? localIssuer(port);
+    const issuer = issuerFrom(options.issuer ?? localIssuer(port));
     const app = await assemble(options, overrides, backend, issuer, logger);
     httpServer.on('request', app.handle);
     const address = httpServer.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
-    logger.info('authorization server started', { issuer, listening: url });
+    logger.info('authorization server started', { issuer: issuer.url, listening: url });
     return {
       ...app,
       url,
@@ -149,10 +155,9 @@ async function assemble(
   options: AuthorizationServerOptions,
   overrides: AuthorizationServerOverrides,
   backend: StorageBackend,
-  issuer: string,
+  issuer: Issuer,
   logger: Logger,
 ): Promise<AuthorizationServerApp> {
-  const issuerIsLoopback = isLoopbackHostname(new URL(issuer).hostname);
   const secretsStore = backend.secrets ?? fileSecretsStore(join(options.dataDir, dataDirFiles.secrets));
   const secrets = await secretsStore.loadOrCreate(generateServerSecrets);
   const accounts = new AccountService(backend.accounts);
@@ -161,10 +166,10 @@ async function assemble(
     backend.accounts,
     join(options.dataDir, dataDirFiles.demoAccount),
   );
-  const devIntrospectionCredentials = issuerIsLoopback
+  const devIntrospectionCredentials = issuer.isLoopback
     ? await loadOrCreateDevIntrospectionCredentials(
         join(options.dataDir, dataDirFiles.devIntrospection),
-        issuer,
+        issuer.url,
       )
     : undefined;
   if (devIntrospectionCredentials) {
@@ -230,19 +235,19 @@ async function assemble(
   );
   const handler = createRequestHandler({
     provider,
-    issuerHost: new URL(issuer).host,
+    issuer,
     logger,
     interactions: {
       provider,
       accounts,
       registry,
-      csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', new URL(issuer).origin),
+      csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', issuer.origin),
       consentMemory,
       signInThrottle: new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute),
       logger,
       clientIp,
-      issuerHost: new URL(issuer).host,
-      ...(demoAccount && issuerIsLoopback ? { demoAccountHint: demoAccount } : {}),
+      issuer,
+      ...(demoAccount && issuer.isLoopback ? { demoAccountHint: demoAccount } : {}),
     },
   });
   const purgeSchedule = { intervalMs: 10 * 60 * 1000 };
@@ -262,7 +267,7 @@ async function assemble(
   ];
   return {
     handle: handler,
-    issuer,
+    issuer: issuer.url,
     provider,
     accounts,
     dataDir: options.dataDir,

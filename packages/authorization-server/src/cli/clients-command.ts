@@ -10,6 +10,7 @@ import {
   removePreregisteredClient,
 } from '../clients/preregistered-clients.ts';
 import { ConsentMemory } from '../interactions/remembered-consent.ts';
+import { issuerFrom } from '../issuer.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
 import { createProvider } from '../provider/create-provider.ts';
@@ -76,7 +77,7 @@ export async function runClientsCommand(
     ).loadOrCreate(generateServerSecrets);
     // A provider that never listens: used only for oidc-provider's client metadata validation.
     const provider = createProvider({
-      issuer: 'http://localhost',
+      issuer: issuerFrom('http://localhost'),
       registry: new ResourceRegistry(resourceRegistrySchema.parse(demoResourceRegistry())),
       secrets,
       adapter,

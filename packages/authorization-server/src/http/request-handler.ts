@@ -7,14 +7,15 @@ import {
   sendErrorPage,
 } from '../interactions/interaction-routes.ts';
 import { interactionStylesheet } from '../interactions/pages/index.ts';
+import type { Issuer } from '../issuer.ts';
 import { HttpError } from './http-error.ts';
 
 export interface RequestHandlerDependencies {
   readonly provider: Provider;
   readonly interactions: InteractionDependencies;
   readonly logger: Logger;
-  /** The issuer's host: every URL the AS builds must use it, whatever the request says. */
-  readonly issuerHost: string;
+  /** Its host is the only one every URL the AS builds may use, whatever the request says. */
+  readonly issuer: Issuer;
 }
 
 const STYLESHEET_PATH = '/interaction-assets/styles.css';
@@ -42,7 +43,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies) {
       // oidc-provider builds endpoint URLs from the request's Host (or X-Forwarded-Host behind a
       // trusted proxy). Those are client-controlled: pin them to the configured issuer, so no
       // request can make the metadata or a redirect point elsewhere (RFC 8414 §3.3 spirit).
-      req.headers.host = deps.issuerHost;
+      req.headers.host = deps.issuer.host;
       delete req.headers['x-forwarded-host'];
       await providerCallback(req, res);
     } catch (error) {

@@ -5,6 +5,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import { readFormBody } from '../http/form-body.ts';
 import { HttpError } from '../http/http-error.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
+import type { Issuer } from '../issuer.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { approveConsent } from './approve-consent.ts';
 import { describeConsent, formTargetsFor } from './consent-view.ts';
@@ -24,8 +25,8 @@ export interface InteractionDependencies {
   /** Shown on the sign-in page, only on a loopback development issuer. */
   readonly demoAccountHint?: { username: string; password: string };
   readonly clientIp: (req: IncomingMessage) => string;
-  /** Shown in the page header, so people see which server asks for their password. */
-  readonly issuerHost: string;
+  /** Its host is shown in the page header, so people see which server asks for their password. */
+  readonly issuer: Issuer;
 }
 
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,128})(?:\/(login|confirm|abort))?$/;
@@ -107,7 +108,7 @@ async function showPrompt(deps: InteractionDependencies, res: ServerResponse, de
         csrfToken,
         clientName,
         ...(client.clientUri ? { clientUri: client.clientUri } : {}),
-        issuerHost: deps.issuerHost,
+        issuerHost: deps.issuer.host,
         ...(deps.demoAccountHint ? { demoAccountHint: deps.demoAccountHint } : {}),
       }),
     );
@@ -123,7 +124,7 @@ async function showPrompt(deps: InteractionDependencies, res: ServerResponse, de
       formAction: `${base}/confirm`,
       denyAction: `${base}/abort`,
       csrfToken,
-      issuerHost: deps.issuerHost,
+      issuerHost: deps.issuer.host,
       accountName: account?.username ?? 'you',
       ...describeConsent(details, client, deps.registry),
     }),
@@ -154,7 +155,7 @@ async function submitLogin(
         abortAction: `/interaction/${details.uid}/abort`,
         csrfToken: deps.csrf.tokenFor(details.uid),
         clientName: client?.clientName ?? String(details.params.client_id),
-        issuerHost: deps.issuerHost,
+        issuerHost: deps.issuer.host,
         username,
         error,
         ...(deps.demoAccountHint ? { demoAccountHint: deps.demoAccountHint } : {}),

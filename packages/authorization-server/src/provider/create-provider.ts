@@ -5,6 +5,7 @@ import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { renderErrorPage } from '../interactions/pages/index.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
+import type { Issuer } from '../issuer.ts';
 import type { ServerSecrets } from '../keys/server-secrets.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import type { AccountRecord } from '../storage/storage-backend.ts';
@@ -27,7 +28,7 @@ type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 type AdapterFactory = (name: string) => Adapter;
 
 export interface ProviderDependencies {
-  readonly issuer: string;
+  readonly issuer: Issuer;
   readonly registry: ResourceRegistry;
   readonly secrets: ServerSecrets;
   readonly adapter: AdapterFactory;
@@ -50,7 +51,7 @@ const DAY = 24 * 3600;
 
 /** Builds the oidc-provider instance: all OAuth endpoints are its; the policy is ours. */
 export function createProvider(deps: ProviderDependencies): Provider {
-  const secureCookies = new URL(deps.issuer).protocol === 'https:';
+  const secureCookies = deps.issuer.isHttps;
   const accountOf = accountReadOncePerRequest(deps.accounts);
   const resourceIndicators = resourceIndicatorsFeature(deps.registry, SIGNING_ALG);
   const introspectionAllowed = introspectionAllowedPolicy(deps.privileges, deps.registry);
@@ -158,7 +159,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       setPageSecurityHeaders(ctx.res);
       ctx.type = 'html';
       ctx.body = renderErrorPage({
-        issuerHost: new URL(deps.issuer).host,
+        issuerHost: deps.issuer.host,
         title: 'This sign-in cannot continue',
         message: out.error_description ?? out.error ?? 'The request was not valid.',
         details: out.error,
@@ -166,13 +167,13 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
   };
 
-  const provider = new Provider(deps.issuer, configuration);
+  const provider = new Provider(deps.issuer.url, configuration);
   provider.proxy = deps.trustProxy;
   patchClientBehaviour(provider);
   requireClientCredentialsPrivilege(provider, deps.privileges, deps.registry);
   answerMissingClientAuthenticationWith401(provider);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
-    issuer: deps.issuer,
+    issuer: deps.issuer.url,
     signingKeys: deps.secrets.signingKeys,
     ledger: jwtLedger,
     introspectionAllowed,
