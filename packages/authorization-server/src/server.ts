@@ -274,7 +274,7 @@ async function assemble(
     ...(demoAccount ? { demoAccount } : {}),
     ...(devIntrospectionCredentials ? { devIntrospectionCredentials } : {}),
     registerClient: (input) =>
-      registerPreregisteredClient({ provider, adapter, artifacts: backend.artifacts, registry }, input),
+      registerPreregisteredClient({ adapter, artifacts: backend.artifacts, registry }, input),
     close: async () => {
       for (const stop of stopPurges) stop();
     },

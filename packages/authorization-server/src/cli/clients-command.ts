@@ -1,26 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir, DEFAULT_MCP_URL, silentLogger } from '@mcp-auth/shared';
-import { AccountService } from '../accounts/account-service.ts';
-import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
+import { authorizationServerDataDir, DEFAULT_MCP_URL } from '@mcp-auth/shared';
 import {
   PreregistrationError,
   registerPreregisteredClient,
   removePreregisteredClient,
 } from '../clients/preregistered-clients.ts';
-import { ConsentMemory } from '../interactions/remembered-consent.ts';
-import { issuerFrom } from '../issuer.ts';
-import { fileSecretsStore } from '../keys/file-secrets-store.ts';
-import { generateServerSecrets } from '../keys/server-secrets.ts';
-import { createProvider } from '../provider/create-provider.ts';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../clients/preregistered-metadata.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
-import {
-  demoResourceRegistry,
-  ResourceRegistry,
-  resourceRegistrySchema,
-} from '../resources/resource-registry.ts';
-import { dataDirFiles, openStorage } from '../storage/open-storage.ts';
+import { openStorage } from '../storage/open-storage.ts';
 import { databaseFrom } from './parse-serve-args.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -40,8 +28,6 @@ export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] 
   remove <client_id>          delete a pre-registered client (running servers stop accepting
                               it within 5 seconds)`;
 
-const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
-
 /** `mcp-auth-as clients …`: clients the operator trusts (MCP registration order: first). */
 export async function runClientsCommand(
   argv: string[],
@@ -56,8 +42,8 @@ export async function runClientsCommand(
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   const authMethod = values['auth-method'];
-  if (authMethod !== undefined && !(AUTH_METHODS as readonly string[]).includes(authMethod)) {
-    throw new UsageError(`--auth-method must be one of ${AUTH_METHODS.join(', ')}`);
+  if (authMethod !== undefined && !(CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)) {
+    throw new UsageError(`--auth-method must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
   const dataDir = values['data-dir'] ?? authorizationServerDataDir(env);
   const backend = await openStorage(dataDir, databaseFrom(values, env).database);
@@ -72,34 +58,18 @@ export async function runClientsCommand(
     }
     if (action !== 'add') throw new UsageError(`unknown clients action "${action}"; use add or remove`);
     if (!values.name) throw new UsageError('clients add needs --name');
-    const secrets = await (
-      backend.secrets ?? fileSecretsStore(join(dataDir, dataDirFiles.secrets))
-    ).loadOrCreate(generateServerSecrets);
-    // A provider that never listens: used only for oidc-provider's client metadata validation.
-    const provider = createProvider({
-      issuer: issuerFrom('http://localhost'),
-      registry: new ResourceRegistry(resourceRegistrySchema.parse(demoResourceRegistry())),
-      secrets,
-      adapter,
-      accounts: new AccountService(backend.accounts),
-      consentMemory: new ConsentMemory(backend.artifacts),
-      metadataFetch: () => Promise.reject(new Error('no fetching while registering clients')),
-      staticClients: [],
-      privileges: new ClientPrivilegeRecords(artifacts),
-      trustProxy: false,
-      logger: silentLogger,
-    });
     const client = await registerPreregisteredClient(
-      // The CLI does not know which resources the server will serve; the server does not need to
-      // be running. A resource server binding is checked for shape here, matched at introspection.
-      { provider, adapter, artifacts },
+      // The CLI does not know which resources and scopes the server will serve; the server does
+      // not need to be running. A resource server binding is checked for shape here, matched at
+      // introspection; a scope is checked for shape here, and by oidc-provider when it loads.
+      { adapter, artifacts },
       {
         name: values.name,
         resourceServer: values['resource-server'] === true,
         ...(values.resource ? { resources: values.resource } : {}),
         ...(values['grant-type'] ? { grantTypes: values['grant-type'] } : {}),
         ...(values.scope ? { scope: values.scope } : {}),
-        ...(authMethod ? { authMethod: authMethod as (typeof AUTH_METHODS)[number] } : {}),
+        ...(authMethod ? { authMethod: authMethod as ClientAuthMethod } : {}),
         ...(values['jwks-file'] ? { jwks: readJwksFile(values['jwks-file']) } : {}),
         ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
         ...(values['client-id'] ? { clientId: values['client-id'] } : {}),

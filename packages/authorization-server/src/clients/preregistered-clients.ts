@@ -1,11 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { canonicalResourceUri } from '@mcp-auth/shared';
-import type Provider from 'oidc-provider';
 import type { Adapter } from 'oidc-provider';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { offeredScopes, type ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { type ClientPrivileges, removeClientPrivileges, writeClientPrivileges } from './client-privileges.ts';
-import { redirectUriProblem } from './redirect-uri-policy.ts';
+import {
+  type ClientAuthMethod,
+  type PreregisteredMetadata,
+  preregisteredMetadataProblem,
+} from './preregistered-metadata.ts';
 
 type AdapterFactory = (name: string) => Adapter;
 
@@ -18,7 +21,7 @@ export interface PreregisteredClientInput {
   readonly grantTypes?: string[];
   /** The scopes it may get; required with the client_credentials grant. */
   readonly scope?: string;
-  readonly authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  readonly authMethod?: ClientAuthMethod;
   /** Public keys for `private_key_jwt` (RFC 7523). */
   readonly jwks?: { keys: Record<string, unknown>[] };
   readonly redirectUris?: string[];
@@ -29,7 +32,7 @@ export interface PreregisteredClient {
   readonly client_id: string;
   /** Shown once; only its hash is stored. */
   readonly client_secret?: string;
-  readonly metadata: Record<string, unknown>;
+  readonly metadata: PreregisteredMetadata;
   readonly privileges: ClientPrivileges;
 }
 
@@ -42,7 +45,6 @@ export class PreregistrationError extends Error {
 }
 
 export interface PreregistrationTarget {
-  readonly provider: Provider;
   readonly adapter: AdapterFactory;
   readonly artifacts: ArtifactStore;
   /** The resources the AS serves, when known (a running server): bindings must name them. */
@@ -52,10 +54,11 @@ export interface PreregistrationTarget {
 /**
  * Registers a client the operator trusts (the first choice in MCP's registration order): a
  * confidential client for the client credentials grant, a resource server allowed to
- * introspect, or a public app with fixed redirect URIs. Metadata is validated by oidc-provider's
- * own client schema before it is stored; the secret is stored hashed by the adapter. What the
- * client may do beyond an ordinary client goes to the operator's privilege record, never into
- * its metadata; the client is written first, so a failure leaves a client with less, not more.
+ * introspect, or a public app with fixed redirect URIs. Its metadata is checked against what
+ * oidc-provider accepts (preregistered-metadata.ts) before it is stored; the secret is stored
+ * hashed by the adapter. What the client may do beyond an ordinary client goes to the operator's
+ * privilege record, never into its metadata; the client is written first, so a failure leaves a
+ * client with less, not more.
  */
 export async function registerPreregisteredClient(
   target: PreregistrationTarget,
@@ -66,15 +69,9 @@ export async function registerPreregisteredClient(
   const clientId = input.clientId ?? `mcp-${randomUUID()}`;
   const clientSecret = needsSecret ? randomBytes(32).toString('base64url') : undefined;
   const redirectUris = input.redirectUris ?? [];
-  for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri);
-    if (problem)
-      throw new PreregistrationError(`--redirect-uri ${problem.replace(/^redirect_uris:? ?/, '')}`);
-  }
   const grantTypes =
     input.grantTypes ?? (redirectUris.length > 0 ? ['authorization_code', 'refresh_token'] : []);
-  const privileges = privilegesFor(input, grantTypes, target.registry);
-  const metadata: Record<string, unknown> = {
+  const metadata: PreregisteredMetadata = {
     client_id: clientId,
     client_name: input.name,
     token_endpoint_auth_method: authMethod,
@@ -85,7 +82,12 @@ export async function registerPreregisteredClient(
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(clientSecret ? { client_secret: clientSecret } : {}),
   };
-  await target.provider.Client.validate(metadata as never);
+  const problem = preregisteredMetadataProblem(
+    metadata,
+    target.registry && new Set(offeredScopes(target.registry)),
+  );
+  if (problem) throw new PreregistrationError(problem);
+  const privileges = privilegesFor(input, grantTypes, target.registry);
   const clients = target.adapter('Client');
   if (await clients.find(clientId)) {
     throw new PreregistrationError(`a client with id ${clientId} already exists`);

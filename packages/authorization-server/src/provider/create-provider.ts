@@ -2,12 +2,13 @@ import type { Logger } from '@mcp-auth/shared';
 import Provider, { type Adapter, type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
+import { CLIENT_AUTH_METHODS } from '../clients/preregistered-metadata.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import { renderErrorPage } from '../interactions/pages/index.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { Issuer } from '../issuer.ts';
 import type { ServerSecrets } from '../keys/server-secrets.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import { offeredScopes, type ResourceRegistry } from '../resources/resource-registry.ts';
 import type { AccountRecord } from '../storage/storage-backend.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
 import { requireClientCredentialsPrivilege } from './client-credentials-guard.ts';
@@ -67,7 +68,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     clients: deps.staticClients ?? [],
     // OAuth 2.1 §2.4: no client_secret_jwt, which needs the secret in clear (ours are hashed).
-    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -83,7 +84,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
     pkce: { required: () => true },
     // Resource scopes are listed too: RFC 8414 `scopes_supported` is built from this list, and
     // oidc-provider validates a client's registered `scope` (client credentials) against it.
-    scopes: ['openid', 'offline_access', ...deps.registry.allScopeNames],
+    scopes: offeredScopes(deps.registry),
     claims: { openid: ['sub'], profile: ['preferred_username'] },
     findAccount: async (ctx, sub) => {
       const account = await accountOf(ctx, sub);

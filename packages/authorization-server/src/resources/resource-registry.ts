@@ -105,6 +105,15 @@ export class ResourceRegistry {
   }
 }
 
+/**
+ * The scopes the AS offers (RFC 8414 `scopes_supported`): OpenID Connect's `openid`, refresh
+ * tokens' `offline_access`, and every resource's. oidc-provider refuses a client whose registered
+ * `scope` names another.
+ */
+export function offeredScopes(registry: ResourceRegistry): string[] {
+  return ['openid', 'offline_access', ...registry.allScopeNames];
+}
+
 /** The demo MCP server of this repository (packages/resource-server), the default registry. */
 export function demoResourceRegistry(): ResourceRegistryInput {
   return [
