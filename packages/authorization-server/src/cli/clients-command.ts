@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir, DEFAULT_MCP_URL } from '@mcp-auth/shared';
-import {
-  PreregistrationError,
-  registerPreregisteredClient,
-  removePreregisteredClient,
-} from '../clients/preregistered-clients.ts';
+import { authorizationServerDataDir, DEFAULT_MCP_URL, UsageError } from '@mcp-auth/shared';
+import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../clients/preregistered-metadata.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { databaseFrom } from './parse-serve-args.ts';
-import { UsageError } from './usage-error.ts';
 
 export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR | --database-url URL]
 
@@ -74,9 +69,7 @@ export async function runClientsCommand(
         ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
         ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
       },
-    ).catch((error: unknown) => {
-      throw error instanceof PreregistrationError ? new UsageError(error.message) : error;
-    });
+    );
     io.stdout.write(`client_id=${client.client_id}\n`);
     if (client.client_secret) {
       io.stdout.write(`client_secret=${client.client_secret}\n`);

@@ -1,7 +1,6 @@
-import { AccountInputError } from '../accounts/account-service.ts';
+import { UsageError } from '@mcp-auth/shared';
 import { runClientsCommand } from './clients-command.ts';
 import { runServeCommand } from './serve-command.ts';
-import { UsageError } from './usage-error.ts';
 import { runUsersCommand } from './users-command.ts';
 
 /**
@@ -29,7 +28,7 @@ main(argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof AccountInputError;
+    const usage = error instanceof UsageError;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`mcp-auth-as: ${message}\n`);
     if (usage) process.stderr.write('Run mcp-auth-as --help for usage.\n');

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir } from '@mcp-auth/shared';
+import { authorizationServerDataDir, UsageError } from '@mcp-auth/shared';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
-import { UsageError } from './usage-error.ts';
 
 const SERVE_FLAGS = {
   port: { type: 'string' },

@@ -1,9 +1,8 @@
-import { DEFAULT_AUTHORIZATION_SERVER_PORT } from '@mcp-auth/shared';
+import { DEFAULT_AUTHORIZATION_SERVER_PORT, UsageError } from '@mcp-auth/shared';
 import { z } from 'zod';
 import { describeOptionErrors } from '../options.ts';
 import { type RunningAuthorizationServer, startAuthorizationServer } from '../server.ts';
 import { parseServeArgs } from './parse-serve-args.ts';
-import { UsageError } from './usage-error.ts';
 
 export const SERVE_USAGE = `Usage: mcp-auth-as [--port=${DEFAULT_AUTHORIZATION_SERVER_PORT}] [options]
        mcp-auth-as users <add|passwd|remove|list> ...

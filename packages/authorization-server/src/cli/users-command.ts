@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir } from '@mcp-auth/shared';
+import { authorizationServerDataDir, UsageError } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { DuplicateAccountError } from '../storage/storage-backend.ts';
 import { databaseFrom } from './parse-serve-args.ts';
 import { readNewPassword } from './read-password.ts';
-import { UsageError } from './usage-error.ts';
 
 export const USERS_USAGE = `Usage: mcp-auth-as users <add|passwd|remove|list> [username] [--data-dir DIR | --database-url URL]
 

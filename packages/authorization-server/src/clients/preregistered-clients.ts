@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { canonicalResourceUri } from '@mcp-auth/shared';
+import { canonicalResourceUri, UsageError } from '@mcp-auth/shared';
 import type { Adapter } from 'oidc-provider';
 import { offeredScopes, type ResourceRegistry } from '../resources/resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
@@ -34,14 +34,6 @@ export interface PreregisteredClient {
   readonly client_secret?: string;
   readonly metadata: PreregisteredMetadata;
   readonly privileges: ClientPrivileges;
-}
-
-/** What the operator asked for cannot be registered; the message says what to change. */
-export class PreregistrationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreregistrationError';
-  }
 }
 
 export interface PreregistrationTarget {
@@ -86,11 +78,11 @@ export async function registerPreregisteredClient(
     metadata,
     target.registry && new Set(offeredScopes(target.registry)),
   );
-  if (problem) throw new PreregistrationError(problem);
+  if (problem) throw new UsageError(problem);
   const privileges = privilegesFor(input, grantTypes, target.registry);
   const clients = target.adapter('Client');
   if (await clients.find(clientId)) {
-    throw new PreregistrationError(`a client with id ${clientId} already exists`);
+    throw new UsageError(`a client with id ${clientId} already exists`);
   }
   await clients.upsert(clientId, metadata as never);
   try {
@@ -116,7 +108,7 @@ function privilegesFor(
   if (grantTypes.includes('client_credentials')) {
     const scope = input.scope?.trim();
     if (!scope) {
-      throw new PreregistrationError(
+      throw new UsageError(
         'the client_credentials grant needs --scope "S1 S2": the scopes this client may get with no person consenting',
       );
     }
@@ -125,7 +117,7 @@ function privilegesFor(
   if (input.resourceServer) {
     privileges.introspection = { resources: boundResources(input.resources ?? [], registry) };
   } else if (input.resources?.length) {
-    throw new PreregistrationError('--resource names what a resource server serves: add --resource-server');
+    throw new UsageError('--resource names what a resource server serves: add --resource-server');
   }
   return privileges;
 }
@@ -137,17 +129,17 @@ function boundResources(resources: readonly string[], registry: ResourceRegistry
     ? ` (this server serves ${registered.join(', ')})`
     : ' (its URI exactly as the AS registers it with --resource or --config)';
   if (resources.length === 0) {
-    throw new PreregistrationError(
+    throw new UsageError(
       `a resource server introspects tokens for the resources it serves: add --resource URI for each${known}`,
     );
   }
   return resources.map((resource) => {
     const canonical = canonicalResourceUri(resource);
     if (!canonical) {
-      throw new PreregistrationError(`--resource ${JSON.stringify(resource)} is not an absolute http(s) URI`);
+      throw new UsageError(`--resource ${JSON.stringify(resource)} is not an absolute http(s) URI`);
     }
     if (registered && !registered.includes(canonical)) {
-      throw new PreregistrationError(`--resource ${canonical} is not registered with this server${known}`);
+      throw new UsageError(`--resource ${canonical} is not registered with this server${known}`);
     }
     return canonical;
   });

@@ -1,14 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
-import {
-  handleInteraction,
-  type InteractionDependencies,
-  sendErrorPage,
-} from '../interactions/interaction-routes.ts';
+import { handleInteraction, type InteractionDependencies } from '../interactions/interaction-routes.ts';
 import { interactionStylesheet } from '../interactions/pages/index.ts';
 import type { Issuer } from '../issuer.ts';
-import { HttpError } from './http-error.ts';
+import { errorAnswer, sendErrorJson, sendErrorPage } from './error-response.ts';
+import { sendJson } from './responses.ts';
 
 export interface RequestHandlerDependencies {
   readonly provider: Provider;
@@ -70,22 +67,10 @@ function respondWithError(
     res.destroy();
     return;
   }
-  const isPage = pathname.startsWith('/interaction/');
-  if (error instanceof HttpError) {
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    if (isPage) return sendErrorPage(res, error.status, 'This sign-in cannot continue', error.message);
-    return sendJson(res, error.status, { error: error.code, error_description: error.message });
-  }
-  logger.error('unexpected error', { method: req.method, path: pathname, error });
-  if (isPage) return sendErrorPage(res, 500, 'Something went wrong', 'Please start again from the app.');
-  sendJson(res, 500, { error: 'server_error', error_description: 'an unexpected error occurred' });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(JSON.stringify(body));
+  const answer = errorAnswer(error);
+  if (answer.unexpected) logger.error('unexpected error', { method: req.method, path: pathname, error });
+  if (pathname.startsWith('/interaction/')) sendErrorPage(res, answer);
+  else sendErrorJson(res, answer);
 }
 
 function sendStylesheet(res: ServerResponse): void {

@@ -4,13 +4,14 @@ import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import { readFormBody } from '../http/form-body.ts';
 import { HttpError } from '../http/http-error.ts';
+import { sendHtml } from '../http/responses.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import type { Issuer } from '../issuer.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { approveConsent } from './approve-consent.ts';
 import { describeConsent, formTargetsFor } from './consent-view.ts';
 import type { CsrfProtection } from './csrf.ts';
-import { renderConsentPage, renderErrorPage, renderLoginPage } from './pages/index.ts';
+import { renderConsentPage, renderLoginPage } from './pages/index.ts';
 import type { ConsentMemory } from './remembered-consent.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
@@ -207,15 +208,4 @@ async function finish(
   res.setHeader('location', location);
   res.setHeader('cache-control', 'no-store');
   res.end();
-}
-
-export function sendHtml(res: ServerResponse, status: number, body: string): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'text/html; charset=utf-8');
-  res.end(body);
-}
-
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string): void {
-  setPageSecurityHeaders(res);
-  sendHtml(res, status, renderErrorPage({ title, message }));
 }

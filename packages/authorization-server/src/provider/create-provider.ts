@@ -3,8 +3,7 @@ import Provider, { type Adapter, type Configuration, errors, type KoaContextWith
 import type { AccountService } from '../accounts/account-service.ts';
 import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import { CLIENT_AUTH_METHODS } from '../clients/preregistered-metadata.ts';
-import { setPageSecurityHeaders } from '../http/security-headers.ts';
-import { renderErrorPage } from '../interactions/pages/index.ts';
+import { providerErrorPage } from '../http/error-response.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { Issuer } from '../issuer.ts';
 import type { ServerSecrets } from '../keys/server-secrets.ts';
@@ -157,14 +156,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     },
     fetch: deps.metadataFetch as Configuration['fetch'],
     renderError: async (ctx, out) => {
-      setPageSecurityHeaders(ctx.res);
       ctx.type = 'html';
-      ctx.body = renderErrorPage({
-        issuerHost: deps.issuer.host,
-        title: 'This sign-in cannot continue',
-        message: out.error_description ?? out.error ?? 'The request was not valid.',
-        details: out.error,
-      });
+      ctx.body = providerErrorPage(ctx.res, out, deps.issuer.host);
     },
   };
 
