@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { renderErrorPage } from '../interactions/pages/index.ts';
+import { renderErrorPage } from '../pages/index.ts';
 import { StorageError } from '../storage/storage-error.ts';
 import { HttpError } from './http-error.ts';
 import { sendHtml, sendJson } from './responses.ts';

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { handleInteraction, type InteractionDependencies } from '../interactions/interaction-routes.ts';
-import { interactionStylesheet } from '../interactions/pages/index.ts';
 import type { Issuer } from '../issuer.ts';
+import { interactionStylesheet, STYLESHEET_PATH } from '../pages/index.ts';
 import { errorAnswer, sendErrorJson, sendErrorPage } from './error-response.ts';
 import { sendJson } from './responses.ts';
 
@@ -14,8 +14,6 @@ export interface RequestHandlerDependencies {
   /** Its host is the only one every URL the AS builds may use, whatever the request says. */
   readonly issuer: Issuer;
 }
-
-const STYLESHEET_PATH = '/interaction-assets/styles.css';
 
 /**
  * The AS's front door. A few paths are ours (health, pages, stylesheet, RFC 8414 metadata

@@ -7,11 +7,11 @@ import { HttpError } from '../http/http-error.ts';
 import { sendHtml } from '../http/responses.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
 import type { Issuer } from '../issuer.ts';
+import { renderConsentPage, renderLoginPage } from '../pages/index.ts';
 import type { ResourceRegistry } from '../resources/resource-registry.ts';
 import { approveConsent } from './approve-consent.ts';
 import { describeConsent, formTargetsFor } from './consent-view.ts';
 import type { CsrfProtection } from './csrf.ts';
-import { renderConsentPage, renderLoginPage } from './pages/index.ts';
 import type { ConsentMemory } from './remembered-consent.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 

@@ -1,3 +1,5 @@
+import { STYLESHEET_PATH } from './stylesheet.ts';
+
 /**
  * HTML that is safe by construction. Client names, redirect URIs and scope descriptions come
  * from untrusted registration metadata, so forgetting to escape must be hard: the `html` tag
@@ -53,7 +55,6 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return new TrustedMarkup(markup);
 }
 
-export const STYLESHEET_URL = '/interaction-assets/styles.css';
 export const PRODUCT_NAME = 'MCP Authorization Server';
 
 export interface LayoutInput {
@@ -76,7 +77,7 @@ export function layout(input: LayoutInput): string {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <title>${input.title} · ${brand}</title>
-<link rel="stylesheet" href="${STYLESHEET_URL}">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>
 <header class="site-header">
