@@ -5,6 +5,7 @@ import { createLogger, type DevIntrospectionCredentials, type Logger, localIssue
 import type Provider from 'oidc-provider';
 import { AccountService } from './accounts/account-service.ts';
 import { type DemoAccount, ensureDemoAccount } from './accounts/demo-account.ts';
+import { appRequestHandler } from './app/routes.ts';
 import { createSafeFetch } from './client-metadata/safe-fetch.ts';
 import { ClientPrivilegeRecords } from './clients/client-privileges.ts';
 import { DynamicClientActivity, trackDynamicClientUse } from './clients/dynamic-client-activity.ts';
@@ -14,7 +15,6 @@ import {
   type PreregisteredClientInput,
   registerPreregisteredClient,
 } from './clients/preregistered-clients.ts';
-import { createRequestHandler } from './http/request-handler.ts';
 import { CsrfProtection } from './interactions/csrf.ts';
 import { ConsentMemory } from './interactions/remembered-consent.ts';
 import { SignInThrottle } from './interactions/sign-in-throttle.ts';
@@ -233,7 +233,7 @@ async function assemble(
     }),
     logger,
   );
-  const handler = createRequestHandler({
+  const handler = appRequestHandler({
     provider,
     issuer,
     logger,
