@@ -1,5 +1,10 @@
 export { createLogger, type Logger, silentLogger } from '@mcp-auth/shared';
 export { AccountService } from './accounts/account-service.ts';
+export {
+  type AuthorizationServerApp,
+  type AuthorizationServerOverrides,
+  createAuthorizationServerApp,
+} from './app/create-app.ts';
 export { registerPreregisteredClient } from './clients/preregistered-clients.ts';
 export {
   type AuthorizationServerOptionsInput,
@@ -10,12 +15,7 @@ export {
   demoResourceRegistry,
   type ResourceRegistryInput,
 } from './resources/resource-registry.ts';
-export {
-  type AuthorizationServerApp,
-  createAuthorizationServerApp,
-  type RunningAuthorizationServer,
-  startAuthorizationServer,
-} from './server.ts';
+export { type RunningAuthorizationServer, startAuthorizationServer } from './server.ts';
 export { dataDirFiles, openStorage } from './storage/open-storage.ts';
 export type { StorageBackend } from './storage/storage-backend.ts';
 export { StorageError } from './storage/storage-error.ts';

@@ -1,3 +1,9 @@
+import type { Logger } from '@mcp-auth/shared';
+import type { StorageBackend } from './storage-backend.ts';
+
+/** How often expired records are deleted. */
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
 /** A store of things that expire: the artifacts, the shared rate-limit windows. */
 export interface ExpiringStore {
   purgeExpired(): Promise<unknown>;
@@ -25,4 +31,28 @@ export function startExpiredPurge(
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * The purges of a backend: its expired artifacts and, when it shares rate limits, their old
+ * windows, each logged when it fails. Returns the function that stops them.
+ */
+export function startStoragePurges(backend: StorageBackend, logger: Logger): () => void {
+  const stops = [
+    startExpiredPurge(backend.artifacts, {
+      intervalMs: PURGE_INTERVAL_MS,
+      onError: (error) => logger.error('purging expired artifacts failed', { error }),
+    }),
+  ];
+  if (backend.rateLimits) {
+    stops.push(
+      startExpiredPurge(backend.rateLimits, {
+        intervalMs: PURGE_INTERVAL_MS,
+        onError: (error) => logger.error('purging old rate-limit windows failed', { error }),
+      }),
+    );
+  }
+  return () => {
+    for (const stop of stops) stop();
+  };
 }
