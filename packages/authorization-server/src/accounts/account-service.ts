@@ -21,6 +21,9 @@ export function validateNewPassword(password: string): void {
   if (password.length > 1024) throw new UsageError('a password has at most 1024 characters');
 }
 
+/** A person who can sign in, as stored (the password only as its hash). */
+export type Account = AccountRecord;
+
 /** People who can sign in. Passwords are only ever held as scrypt hashes. */
 export class AccountService {
   readonly #store: AccountStore;
