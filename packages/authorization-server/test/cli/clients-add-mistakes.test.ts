@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runClientsCommand } from '../../src/cli/clients-command.ts';
+import { runClientsCommand } from '../../src/commands/clients-command.ts';
 
 /**
  * `mcp-auth-as clients add` checks the metadata the way oidc-provider would, without building an

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEV_INTROSPECTION_CLIENT_ID } from '@mcp-auth/shared';
-import { runClientsCommand } from '../../src/cli/clients-command.ts';
+import { runClientsCommand } from '../../src/commands/clients-command.ts';
 import type { AuthorizationServerOptionsInput } from '../../src/index.ts';
 import { authorize, basicAuth, introspect, redeemCode, registerPublicClient } from '../support/oauth-flow.ts';
 import { freshTestSchema, type TestSchema } from '../support/postgres-test-schema.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runClientsCommand } from '../../src/cli/clients-command.ts';
+import { runClientsCommand } from '../../src/commands/clients-command.ts';
 import { type MetadataDocumentHost, startMetadataDocumentHost } from '../support/metadata-document-host.ts';
 import { createPkcePair } from '../support/pkce.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';

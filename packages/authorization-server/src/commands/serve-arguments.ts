@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir, UsageError } from '@mcp-auth/shared';
+import { UsageError } from '@mcp-auth/shared';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
+import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
 const SERVE_FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   issuer: { type: 'string' },
-  'data-dir': { type: 'string' },
-  'database-url': { type: 'string' },
-  'database-schema': { type: 'string' },
+  ...STORAGE_FLAGS,
   config: { type: 'string' },
   resource: { type: 'string', multiple: true },
   'resource-scopes': { type: 'string' },
@@ -38,7 +37,7 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...(port !== undefined ? { port: parsePort(port) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
-      dataDir: values['data-dir'] ?? authorizationServerDataDir(env),
+      dataDir: dataDirFrom(values, env),
       ...databaseFrom(values, env),
       ...resourcesFrom(values),
       trustProxy: values['trust-proxy'] === true,
@@ -76,17 +75,6 @@ function resourcesFrom(values: {
   }));
   const resources = [...(fromFile as unknown[]), ...fromFlags];
   return resources.length > 0 || values.config !== undefined ? { resources: resources as never } : {};
-}
-
-/** PostgreSQL from `--database-url` or `DATABASE_URL` (prefer the variable: flags show in `ps`). */
-export function databaseFrom(
-  values: { 'database-url'?: string | undefined; 'database-schema'?: string | undefined },
-  env: Readonly<Record<string, string | undefined>>,
-): Pick<AuthorizationServerOptionsInput, 'database'> {
-  const url = values['database-url'] ?? env.DATABASE_URL;
-  if (!url) return {};
-  const schema = values['database-schema'] ?? env.MCP_AUTH_AS_DATABASE_SCHEMA;
-  return { database: { url, ...(schema ? { schema } : {}) } };
 }
 
 function parseOrUsageError(argv: string[]) {

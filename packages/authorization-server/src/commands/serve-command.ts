@@ -2,7 +2,7 @@ import { DEFAULT_AUTHORIZATION_SERVER_PORT, UsageError } from '@mcp-auth/shared'
 import { z } from 'zod';
 import { describeOptionErrors } from '../options.ts';
 import { type RunningAuthorizationServer, startAuthorizationServer } from '../server.ts';
-import { parseServeArgs } from './parse-serve-args.ts';
+import { parseServeArgs } from './serve-arguments.ts';
 
 export const SERVE_USAGE = `Usage: mcp-auth-as [--port=${DEFAULT_AUTHORIZATION_SERVER_PORT}] [options]
        mcp-auth-as users <add|passwd|remove|list> ...

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir, UsageError } from '@mcp-auth/shared';
+import { UsageError } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
-import { openStorage } from '../storage/open-storage.ts';
 import { DuplicateAccountError } from '../storage/storage-backend.ts';
-import { databaseFrom } from './parse-serve-args.ts';
 import { readNewPassword } from './read-password.ts';
+import { openStorageFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
 export const USERS_USAGE = `Usage: mcp-auth-as users <add|passwd|remove|list> [username] [--data-dir DIR | --database-url URL]
 
@@ -34,10 +33,7 @@ export async function runUsersCommand(
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (action !== 'list' && !username) throw new UsageError(`users ${action} needs a username`);
-  const backend = await openStorage(
-    values['data-dir'] ?? authorizationServerDataDir(env),
-    databaseFrom(values, env).database,
-  );
+  const backend = await openStorageFrom(values, env);
   const accounts = new AccountService(backend.accounts);
   try {
     switch (action) {
@@ -90,9 +86,7 @@ function parseUsersArgs(argv: string[]) {
   return parseArgs({
     args: argv,
     options: {
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      'database-schema': { type: 'string' },
+      ...STORAGE_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,

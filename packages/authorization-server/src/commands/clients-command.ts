@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { authorizationServerDataDir, DEFAULT_MCP_URL, UsageError } from '@mcp-auth/shared';
+import { DEFAULT_MCP_URL, UsageError } from '@mcp-auth/shared';
 import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../clients/preregistered-metadata.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
-import { openStorage } from '../storage/open-storage.ts';
-import { databaseFrom } from './parse-serve-args.ts';
+import { openStorageFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
 export const CLIENTS_USAGE = `Usage: mcp-auth-as clients <add|remove> [options] [--data-dir DIR | --database-url URL]
 
@@ -40,8 +39,7 @@ export async function runClientsCommand(
   if (authMethod !== undefined && !(CLIENT_AUTH_METHODS as readonly string[]).includes(authMethod)) {
     throw new UsageError(`--auth-method must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
-  const dataDir = values['data-dir'] ?? authorizationServerDataDir(env);
-  const backend = await openStorage(dataDir, databaseFrom(values, env).database);
+  const backend = await openStorageFrom(values, env);
   try {
     const adapter = createOidcAdapterFactory(backend.artifacts);
     const artifacts = backend.artifacts;
@@ -99,9 +97,7 @@ function parseClientsArgs(argv: string[]) {
         'jwks-file': { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
         'client-id': { type: 'string' },
-        'data-dir': { type: 'string' },
-        'database-url': { type: 'string' },
-        'database-schema': { type: 'string' },
+        ...STORAGE_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
