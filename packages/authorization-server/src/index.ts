@@ -14,7 +14,7 @@ export {
 export {
   demoResourceRegistry,
   type ResourceRegistryInput,
-} from './resources/resource-registry.ts';
+} from './resource-registry.ts';
 export { type RunningAuthorizationServer, startAuthorizationServer } from './server.ts';
 export { dataDirFiles, openStorage } from './storage/open-storage.ts';
 export type { StorageBackend } from './storage/storage-backend.ts';

@@ -6,7 +6,7 @@ import {
 import { z } from 'zod';
 import { DEFAULT_DYNAMIC_CLIENT_LIMITS } from './clients/dynamic-client-registration.ts';
 import { insecureIssuerProblem, issuerSchema } from './issuer.ts';
-import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
+import { demoResourceRegistry, resourceRegistrySchema } from './resource-registry.ts';
 
 export { describeOptionErrors, isLoopbackHostname };
 

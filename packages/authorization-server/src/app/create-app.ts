@@ -32,7 +32,7 @@ import {
 } from '../provider/dev-introspection-client.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
 import { rateLimiterFactory } from '../rate-limits/rate-limiter-factory.ts';
-import { ResourceRegistry } from '../resources/resource-registry.ts';
+import { ResourceRegistry } from '../resource-registry.ts';
 import { explainDataDirError } from '../storage/data-dir-errors.ts';
 import { dataDirFiles, openStorage } from '../storage/open-storage.ts';
 import { startStoragePurges } from '../storage/purge-expired.ts';

@@ -1,6 +1,6 @@
 import type { AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from './client-cache.ts';
 

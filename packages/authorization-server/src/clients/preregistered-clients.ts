@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { canonicalResourceUri, UsageError } from '@mcp-auth/shared';
 import type { Adapter } from 'oidc-provider';
-import { offeredScopes, type ResourceRegistry } from '../resources/resource-registry.ts';
+import { offeredScopes, type ResourceRegistry } from '../resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { type ClientPrivileges, removeClientPrivileges, writeClientPrivileges } from './client-privileges.ts';
 import {

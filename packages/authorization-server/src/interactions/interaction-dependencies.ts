@@ -3,7 +3,7 @@ import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Issuer } from '../issuer.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 import type { CsrfProtection } from './csrf.ts';
 import type { ConsentMemory } from './remembered-consent.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';

@@ -6,7 +6,7 @@ import { providerErrorPage } from '../http/error-response.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { Issuer } from '../issuer.ts';
 import { PREFERRED_SIGNING_ALGORITHM, type ServerSecrets } from '../keys/server-secrets.ts';
-import { offeredScopes, type ResourceRegistry } from '../resources/resource-registry.ts';
+import { offeredScopes, type ResourceRegistry } from '../resource-registry.ts';
 import { accountConfiguration } from './account-claims.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
 import { clientConfiguration } from './client-configuration.ts';

@@ -1,6 +1,6 @@
 import { errors, type ResourceServer } from 'oidc-provider';
 import type { SigningAlgorithm } from '../keys/server-secrets.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 
 /**
  * RFC 8707 resource indicators, backed by the registry. Every access token this AS issues for a

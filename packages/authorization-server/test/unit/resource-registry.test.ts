@@ -4,7 +4,7 @@ import {
   demoResourceRegistry,
   ResourceRegistry,
   resourceRegistrySchema,
-} from '../../src/resources/resource-registry.ts';
+} from '../../src/resource-registry.ts';
 
 describe('resource registry (RFC 8707)', () => {
   it('finds a resource by any spelling of its canonical URI; unknown is undefined', () => {

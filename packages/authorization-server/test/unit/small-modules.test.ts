@@ -7,7 +7,7 @@ import { CsrfProtection } from '../../src/interactions/csrf.ts';
 import { loopbackWithoutPort } from '../../src/provider/client-patches.ts';
 import { isIntrospectionAllowed } from '../../src/provider/introspection-policy.ts';
 import { memoryRateLimiter } from '../../src/rate-limits/memory-rate-limiter.ts';
-import { ResourceRegistry, resourceRegistrySchema } from '../../src/resources/resource-registry.ts';
+import { ResourceRegistry, resourceRegistrySchema } from '../../src/resource-registry.ts';
 
 describe('password hashing', () => {
   it('verifies the right password, refuses a wrong one and malformed hashes', async () => {
