@@ -1,4 +1,4 @@
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 
 /** RFC 8252 §7.1: a private-use scheme is a domain the app's publisher owns, reversed (com.example.app). */
 const REVERSE_DOMAIN_SCHEME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+$/;
@@ -35,7 +35,7 @@ export function redirectUriProblem(value: unknown): string | undefined {
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https') return undefined;
   if (scheme === 'http') {
-    return LOOPBACK_HOSTS.has(url.hostname)
+    return LOOPBACK_HOST_NAMES.has(url.hostname)
       ? undefined
       : `redirect_uris: ${quoted} uses plain http to a host that is not loopback, so the code would cross the network unencrypted; ${RULE}`;
   }

@@ -1,10 +1,9 @@
+import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { ResourceRegistry } from '../resource-registry.ts';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 type Client = NonNullable<Awaited<ReturnType<Provider['Client']['find']>>>;
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** The redirect URI the authorization request named (already validated by oidc-provider). */
 function redirectUriOf(details: InteractionDetails): URL | undefined {
@@ -56,7 +55,7 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
       ...(client.clientUri ? { uri: client.clientUri } : {}),
     },
     redirectUri: redirect?.href ?? '',
-    redirectHostOnlyLoopback: redirect ? LOOPBACK_HOSTS.has(redirect.hostname) : false,
+    redirectHostOnlyLoopback: redirect ? LOOPBACK_HOST_NAMES.has(redirect.hostname) : false,
     resources,
     offlineAccess: (promptDetails.missingOIDCScope ?? []).includes('offline_access'),
   };

@@ -1,12 +1,15 @@
+import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import { clientSecretMatches } from '../clients/client-secret.ts';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** The URI without its port when it is an http(s) loopback URI, else undefined. */
 export function loopbackWithoutPort(value: string): string | undefined {
   const url = URL.parse(value);
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    !LOOPBACK_HOST_NAMES.has(url.hostname)
+  ) {
     return undefined;
   }
   url.port = '';
