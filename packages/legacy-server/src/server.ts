@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAuthorizationServerApp, demoResourceRegistry } from '@mcp-auth/authorization-server';
 import { createResourceServerApp } from '@mcp-auth/resource-server';
-import { createLogger, type Logger, legacyServerDataDir, listenUntilReady } from '@mcp-auth/shared';
+import { createLogger, type Logger, listenUntilReady, sameOriginServerDataDir } from '@mcp-auth/shared';
 import { providerTokenVerifier } from './provider-token-verifier.ts';
 
 export interface LegacyServerOptions {
@@ -32,7 +32,7 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
 ]);
 
 export function defaultLegacyDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  return legacyServerDataDir(env);
+  return sameOriginServerDataDir(env);
 }
 
 /** The AS and the MCP server on one origin, both the very same code as the separate programs. */

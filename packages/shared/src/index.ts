@@ -56,5 +56,5 @@ export {
   compileCacheDir,
   demoLogDir,
   type Environment,
-  legacyServerDataDir,
+  sameOriginServerDataDir,
 } from './user-folders.ts';

@@ -33,8 +33,11 @@ export function authorizationServerDataDir(env: Environment): string {
   return env.MCP_AUTH_AS_DATA_DIR ?? join(dataHome(env), 'mcp-auth', 'authorization-server');
 }
 
-/** `mcp-auth-legacy`'s data folder: `$XDG_DATA_HOME/mcp-auth/legacy-server`. */
-export function legacyServerDataDir(env: Environment): string {
+/**
+ * The same-origin server's data folder (`mcp-auth-legacy`, for 2025-03-26 clients):
+ * `$XDG_DATA_HOME/mcp-auth/legacy-server`, the name the folder has always had.
+ */
+export function sameOriginServerDataDir(env: Environment): string {
   return join(dataHome(env), 'mcp-auth', 'legacy-server');
 }
 

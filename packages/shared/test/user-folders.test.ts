@@ -7,7 +7,7 @@ import {
   clientStoreDir,
   compileCacheDir,
   demoLogDir,
-  legacyServerDataDir,
+  sameOriginServerDataDir,
 } from '../src/user-folders.ts';
 
 const home = homedir();
@@ -19,8 +19,8 @@ describe('user folders: the XDG paths people already keep data in', () => {
       '/x/data/mcp-auth/authorization-server',
     );
     assert.equal(authorizationServerDataDir({}), join(home, '.local/share/mcp-auth/authorization-server'));
-    assert.equal(legacyServerDataDir({ XDG_DATA_HOME: '/x/data' }), '/x/data/mcp-auth/legacy-server');
-    assert.equal(legacyServerDataDir({}), join(home, '.local/share/mcp-auth/legacy-server'));
+    assert.equal(sameOriginServerDataDir({ XDG_DATA_HOME: '/x/data' }), '/x/data/mcp-auth/legacy-server');
+    assert.equal(sameOriginServerDataDir({}), join(home, '.local/share/mcp-auth/legacy-server'));
   });
 
   it('MCP_AUTH_AS_DATA_DIR names the authorization server folder for every program that looks for it', () => {
