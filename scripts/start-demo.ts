@@ -10,11 +10,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+// From source: the defaults must be known before anything is built or started.
+import {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  DEFAULT_RESOURCE_SERVER_PORT,
+  DEMO_SCOPE_NAMES,
+  demoLogDir,
+  localIssuer,
+  localMcpUrl,
+} from '../packages/shared/src/index.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const cli = (pkg: string, entry = 'cli.js') => join(ROOT, 'packages', pkg, 'dist', entry);
@@ -72,16 +80,12 @@ const { values } = (() => {
 })();
 if (values.trace !== undefined && values.trace !== 'text' && values.trace !== 'json')
   fail(`--trace is --trace (text) or --trace=json, not "--trace=${values.trace}"`);
-const asPort = parsePort('--as-port', values['as-port'] ?? '9000');
-const rsPort = parsePort('--rs-port', values['rs-port'] ?? '8001');
+const asPort = parsePort('--as-port', values['as-port'] ?? String(DEFAULT_AUTHORIZATION_SERVER_PORT));
+const rsPort = parsePort('--rs-port', values['rs-port'] ?? String(DEFAULT_RESOURCE_SERVER_PORT));
 await assertPortFree(asPort, 'the Authorization Server', '--as-port');
 await assertPortFree(rsPort, 'the MCP Resource Server', '--rs-port');
 
-const logDir = join(
-  process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state'),
-  'mcp-auth',
-  'demo',
-);
+const logDir = demoLogDir(process.env);
 mkdirSync(logDir, { recursive: true, mode: 0o700 });
 const children: ChildProcess[] = [];
 function startServer(name: string, args: string[]): { child: ChildProcess; log: string } {
@@ -115,12 +119,14 @@ async function stopAll(code: number): Promise<never> {
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => void stopAll(143));
 
-const resourceUrl = `http://localhost:${rsPort}/mcp`;
-const authServer = `http://localhost:${asPort}`;
+const resourceUrl = localMcpUrl(rsPort);
+const authServer = localIssuer(asPort);
 const as = startServer('authorization-server', [
   cli('authorization-server'),
   `--port=${asPort}`,
-  ...(rsPort === 8001 ? [] : [`--resource=${resourceUrl}`, '--resource-scopes=user admin']),
+  ...(rsPort === DEFAULT_RESOURCE_SERVER_PORT
+    ? []
+    : [`--resource=${resourceUrl}`, `--resource-scopes=${DEMO_SCOPE_NAMES.join(' ')}`]),
 ]);
 await waitUntilHealthy(`${authServer}/healthz`, as.child, as.log, 'the Authorization Server');
 const rs = startServer('resource-server', [

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
+import { DEMO_SCOPES, DEV_INTROSPECTION_FILE } from '@mcp-auth/shared';
 import { CookieJar } from '@mcp-auth/test-support/cookie-jar';
 import { authorize, basicAuth, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { configuredOrMachineDatabase, uniqueSchemaName } from '@mcp-auth/test-support/postgres';
@@ -96,10 +97,8 @@ export async function startBenchAuthorizationServer(options: {
   const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const scopes = [
-    { name: 'user', description: 'Use the tools' },
-    { name: 'admin', description: 'Statistics' },
-  ];
+  // The scopes the bench's resource servers (the demo MCP server) require.
+  const scopes = DEMO_SCOPES.map(({ name, description }) => ({ name, description }));
   const as = await startAuthorizationServer(
     {
       port,
@@ -128,7 +127,7 @@ export async function startBenchAuthorizationServer(options: {
       port,
       host: `127.0.0.1:${port}`,
       database: options.postgres ? 'postgresql' : 'sqlite',
-      devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
+      devCredentialsFile: join(dataDir, DEV_INTROSPECTION_FILE),
       publicClientId: publicClient.client_id,
       async signIn(resource, jar) {
         const outcome = await authorize(issuer, {

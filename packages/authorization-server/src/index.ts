@@ -1,28 +1,21 @@
 export { createLogger, type Logger, silentLogger } from '@mcp-auth/shared';
 export { AccountService } from './accounts/account-service.ts';
+export {
+  type AuthorizationServerApp,
+  type AuthorizationServerOverrides,
+  createAuthorizationServerApp,
+} from './app/create-app.ts';
 export { registerPreregisteredClient } from './clients/preregistered-clients.ts';
-export { defaultDataDir } from './data-dir/default-data-dir.ts';
 export {
   type AuthorizationServerOptionsInput,
   authorizationServerOptionsSchema,
   isLoopbackHostname,
 } from './options.ts';
 export {
-  DEV_INTROSPECTION_CLIENT_ID,
-  type DevIntrospectionCredentials,
-} from './provider/dev-introspection-client.ts';
-export {
-  canonicalResourceUri,
   demoResourceRegistry,
   type ResourceRegistryInput,
-} from './resources/resource-registry.ts';
-export {
-  type AuthorizationServerApp,
-  createAuthorizationServerApp,
-  dataDirFiles,
-  openStorage,
-  type RunningAuthorizationServer,
-  startAuthorizationServer,
-} from './server.ts';
+} from './resource-registry.ts';
+export { type RunningAuthorizationServer, startAuthorizationServer } from './server.ts';
+export { dataDirFiles, openStorage } from './storage/open-storage.ts';
 export type { StorageBackend } from './storage/storage-backend.ts';
 export { StorageError } from './storage/storage-error.ts';

@@ -1,32 +1,19 @@
-import { describeOptionErrors, isLoopbackHostname } from '@mcp-auth/shared';
+import {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  describeOptionErrors,
+  isLoopbackHostname,
+} from '@mcp-auth/shared';
 import { z } from 'zod';
 import { DEFAULT_DYNAMIC_CLIENT_LIMITS } from './clients/dynamic-client-registration.ts';
-import { demoResourceRegistry, resourceRegistrySchema } from './resources/resource-registry.ts';
+import { insecureIssuerProblem, issuerSchema } from './issuer.ts';
+import { demoResourceRegistry, resourceRegistrySchema } from './resource-registry.ts';
 
 export { describeOptionErrors, isLoopbackHostname };
-
-const issuerSchema = z.string().superRefine((value, ctx) => {
-  const url = URL.parse(value);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    ctx.addIssue({ code: 'custom', message: 'the issuer must be an absolute http(s) URL' });
-    return;
-  }
-  // RFC 8414 §2: the issuer has no query and no fragment.
-  if (url.search || url.hash || value.includes('#') || value.includes('?')) {
-    ctx.addIssue({ code: 'custom', message: 'the issuer must not have a query or a fragment (RFC 8414 §2)' });
-  }
-  if (url.pathname !== '/' || value.endsWith('/')) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'the issuer must be an origin without a path or trailing slash, e.g. https://auth.example.com',
-    });
-  }
-});
 
 /** Everything `startAuthorizationServer` needs, validated once at start-up. */
 export const authorizationServerOptionsSchema = z
   .object({
-    port: z.number().int().min(0).max(65535).default(9000),
+    port: z.number().int().min(0).max(65535).default(DEFAULT_AUTHORIZATION_SERVER_PORT),
     host: z.string().min(1).default('127.0.0.1'),
     /** Defaults to `http://localhost:<port>`. */
     issuer: issuerSchema.optional(),
@@ -74,20 +61,9 @@ export const authorizationServerOptionsSchema = z
       .default(DEFAULT_DYNAMIC_CLIENT_LIMITS),
   })
   .superRefine((options, ctx) => {
-    const url = options.issuer ? URL.parse(options.issuer) : null;
-    if (!url) return;
-    if (
-      url.protocol === 'http:' &&
-      !isLoopbackHostname(url.hostname) &&
-      !options.dangerouslyAllowInsecureIssuer
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['issuer'],
-        message:
-          'a non-loopback issuer must use https (OAuth 2.1 §1.5); put the AS behind TLS, or pass --dangerously-allow-insecure-issuer for a lab setup',
-      });
-    }
+    const problem =
+      options.issuer && insecureIssuerProblem(options.issuer, options.dangerouslyAllowInsecureIssuer);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['issuer'], message: problem });
   });
 
 export type AuthorizationServerOptionsInput = z.input<typeof authorizationServerOptionsSchema>;

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 /** Entry point of `mcp-auth-client`; the program lives in main.ts. */
 import module from 'node:module';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { compileCacheDir } from '@mcp-auth/shared';
 
 /**
  * V8's compiled code for the modules below (the MCP SDK and zod, mostly) is kept between runs,
@@ -12,8 +11,7 @@ import { join } from 'node:path';
  */
 function compileCacheDirectory(env: NodeJS.ProcessEnv): string {
   if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
-  const cacheHome = env.XDG_CACHE_HOME?.trim() || join(homedir(), '.cache');
-  return join(cacheHome, 'mcp-auth', 'compile-cache');
+  return compileCacheDir(env);
 }
 
 try {

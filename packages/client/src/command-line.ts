@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_RESOURCE_SERVER_PORT, localMcpUrl } from '@mcp-auth/shared';
 import { UsageError } from './connection/errors.ts';
 import type { ClientOptionsInput } from './options.ts';
 import { defaultStoreDir } from './store/credential-store.ts';
@@ -9,10 +10,10 @@ export const USAGE = `Usage: mcp-auth-client [options]                    sign i
        mcp-auth-client [options] status             where you are signed in, as whom, until when
        mcp-auth-client [options] logout             forget this server's tokens
 
-Server (as in the seed demo): MCP_SERVER_PORT=8001 MCP_TRANSPORT_TYPE=streamable_http mcp-auth-client
+Server (as in the seed demo): MCP_SERVER_PORT=${DEFAULT_RESOURCE_SERVER_PORT} MCP_TRANSPORT_TYPE=streamable_http mcp-auth-client
 
 Options:
-  --url URL                the MCP server (default http://localhost:$MCP_SERVER_PORT/mcp, port 8001;
+  --url URL                the MCP server (default http://localhost:$MCP_SERVER_PORT/mcp, port ${DEFAULT_RESOURCE_SERVER_PORT};
                            with --transport=sse: …/mcp/sse)
   --transport T            streamable-http (default) or sse; env MCP_TRANSPORT_TYPE (streamable_http, sse)
   --callback-port N        loopback port for the sign-in redirect (default 3030; any free one if busy)
@@ -134,8 +135,10 @@ export function parseCommandLine(
   const { values, positionals } = parsed;
   const transport = transportFrom(values.transport ?? env.MCP_TRANSPORT_TYPE);
   const serverPort =
-    env.MCP_SERVER_PORT === undefined ? 8001 : portFrom('MCP_SERVER_PORT', env.MCP_SERVER_PORT);
-  const url = values.url ?? `http://localhost:${serverPort}/mcp${transport === 'sse' ? '/sse' : ''}`;
+    env.MCP_SERVER_PORT === undefined
+      ? DEFAULT_RESOURCE_SERVER_PORT
+      : portFrom('MCP_SERVER_PORT', env.MCP_SERVER_PORT);
+  const url = values.url ?? `${localMcpUrl(serverPort)}${transport === 'sse' ? '/sse' : ''}`;
   const clientSecret = values['client-secret'] ?? env.MCP_AUTH_CLIENT_SECRET;
   return {
     help: values.help === true,

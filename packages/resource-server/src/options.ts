@@ -1,4 +1,4 @@
-import { isLoopbackHostname } from '@mcp-auth/shared';
+import { DEFAULT_RESOURCE_SERVER_PORT, isLoopbackHostname } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 const httpUrl = (what: string) =>
@@ -10,7 +10,7 @@ const httpUrl = (what: string) =>
 /** Everything `startResourceServer` needs, validated once at start-up. */
 export const resourceServerOptionsSchema = z
   .object({
-    port: z.number().int().min(0).max(65535).default(8001),
+    port: z.number().int().min(0).max(65535).default(DEFAULT_RESOURCE_SERVER_PORT),
     host: z.string().min(1).default('127.0.0.1'),
     /** The Authorization Server's issuer URL (RFC 8414 discovery starts there). */
     authServer: httpUrl('--auth-server'),

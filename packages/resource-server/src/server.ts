@@ -1,4 +1,4 @@
-import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
+import { createLogger, type Logger, listenUntilReady, localMcpUrl } from '@mcp-auth/shared';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
 import { createTokenVerifier } from './auth/create-token-verifier.ts';
 import type { TokenVerifier } from './auth/verified-token.ts';
@@ -52,7 +52,7 @@ export async function startResourceServer(
   }
 
   const listener = await listenUntilReady({ port: options.port, host: options.host });
-  const resourceUrl = options.resourceUrl ?? `http://localhost:${listener.port}/mcp`;
+  const resourceUrl = options.resourceUrl ?? localMcpUrl(listener.port);
   let app: ResourceServerApp;
   try {
     app = createResourceServerApp({

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { sameOriginServerDataDir } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /** Everything `startSameOriginServer` needs, validated once at start-up. */
@@ -20,5 +19,5 @@ export type SameOriginServerOptions = z.output<typeof sameOriginServerOptionsSch
  * before the program was called the same-origin server, because users have their data there.
  */
 export function defaultSameOriginDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  return join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'legacy-server');
+  return sameOriginServerDataDir(env);
 }

@@ -8,6 +8,30 @@ export {
   wantsStackTraces,
   wholeNumberFlag,
 } from './command-line.ts';
+export {
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  DEFAULT_ISSUER,
+  DEFAULT_MCP_URL,
+  DEFAULT_RESOURCE_SERVER_PORT,
+  localIssuer,
+  localMcpUrl,
+  MCP_PATH,
+} from './default-addresses.ts';
+export {
+  DEMO_BASE_SCOPE,
+  DEMO_SCOPE_NAMES,
+  DEMO_SCOPES,
+  type DemoScope,
+  demoScopesForTool,
+} from './demo-scopes.ts';
+export {
+  DEV_INTROSPECTION_CLIENT_ID,
+  DEV_INTROSPECTION_FILE,
+  type DevIntrospectionCredentials,
+  devIntrospectionCredentialsFile,
+  devIntrospectionCredentialsFrom,
+  formatDevIntrospectionCredentials,
+} from './dev-introspection-credentials.ts';
 export { ExpiringLruCache } from './expiring-lru-cache.ts';
 export {
   errnoCode,
@@ -26,4 +50,13 @@ export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger 
 export { isLoopbackHostname, LOOPBACK_HOST_NAMES } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
+export { canonicalResourceUri, sameResource } from './resource-uri.ts';
 export { hideSqliteExperimentalWarning } from './sqlite-warning.ts';
+export {
+  authorizationServerDataDir,
+  clientStoreDir,
+  compileCacheDir,
+  demoLogDir,
+  type Environment,
+  sameOriginServerDataDir,
+} from './user-folders.ts';

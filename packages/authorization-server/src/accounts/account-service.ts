@@ -1,20 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { UsageError } from '@mcp-auth/shared';
 import type { AccountRecord, AccountStore } from '../storage/storage-backend.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hash.ts';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export const MIN_PASSWORD_LENGTH = 8;
 
-export class AccountInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AccountInputError';
-  }
-}
-
 export function validateUsername(username: string): void {
   if (!USERNAME_PATTERN.test(username)) {
-    throw new AccountInputError(
+    throw new UsageError(
       'a username is 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
     );
   }
@@ -22,10 +16,13 @@ export function validateUsername(username: string): void {
 
 export function validateNewPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new AccountInputError(`a password has at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new UsageError(`a password has at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (password.length > 1024) throw new AccountInputError('a password has at most 1024 characters');
+  if (password.length > 1024) throw new UsageError('a password has at most 1024 characters');
 }
+
+/** A person who can sign in, as stored (the password only as its hash). */
+export type Account = AccountRecord;
 
 /** People who can sign in. Passwords are only ever held as scrypt hashes. */
 export class AccountService {

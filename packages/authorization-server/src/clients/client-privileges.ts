@@ -1,8 +1,8 @@
 import type { AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
-import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from '../storage/client-cache.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
+import { ClientCache, type ClientCacheOptions, DEFAULT_CLIENT_CACHE } from './client-cache.ts';
 
 /**
  * What the operator lets a client do beyond what any client may: kept OUTSIDE the client's

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { type Adapter, errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { RateLimiter } from '../http/rate-limiter.ts';
+import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
+import { HttpError } from '../http/http-error.ts';
+import type { RateLimiter } from '../rate-limits/rate-limiter.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 
 type AdapterFactory = (name: string) => Adapter;
@@ -49,16 +50,6 @@ export function expiringDynamicClients(
   };
 }
 
-/** An RFC 6749 style error with a status oidc-provider's error classes do not offer. */
-class RegistrationRefused extends errors.OIDCProviderError {
-  constructor(status: number, code: string, description: string) {
-    super(status, code);
-    this.error_description = description;
-    // oidc-provider hides 5xx details as `server_error`; this one is meant for the client.
-    this.expose = true;
-  }
-}
-
 /** How long a count of dynamic clients is trusted before it is taken again. */
 const RECOUNT_AFTER_MS = 10_000;
 /** Retry-After when the bound is reached: unused clients expire within a day, most much sooner. */
@@ -89,7 +80,7 @@ export function registrationAdmission(options: RegistrationAdmissionOptions) {
     const decision = await options.limiter.consume(options.clientIp(ctx.req));
     if (!decision.allowed) {
       ctx.set('retry-after', String(decision.retryAfterSeconds));
-      throw new RegistrationRefused(
+      throw new HttpError(
         429,
         'too_many_requests',
         `too many client registrations from this address; retry in ${decision.retryAfterSeconds}s`,
@@ -106,7 +97,7 @@ export function registrationAdmission(options: RegistrationAdmissionOptions) {
       // server is full until unused registrations expire. RFC 6749's `temporarily_unavailable`
       // with 503 and Retry-After (RFC 9110 §15.6.4, §10.2.3) says exactly that.
       ctx.set('retry-after', String(FULL_RETRY_AFTER_SECONDS));
-      throw new RegistrationRefused(
+      throw new HttpError(
         503,
         'temporarily_unavailable',
         `this server holds its maximum of ${options.limits.max} dynamically registered clients; ` +

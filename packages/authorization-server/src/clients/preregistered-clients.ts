@@ -1,10 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type Provider from 'oidc-provider';
+import { canonicalResourceUri, UsageError } from '@mcp-auth/shared';
 import type { Adapter } from 'oidc-provider';
-import { redirectUriProblem } from '../provider/redirect-uri-policy.ts';
-import { canonicalResourceUri, type ResourceRegistry } from '../resources/resource-registry.ts';
+import { offeredScopes, type ResourceRegistry } from '../resource-registry.ts';
 import type { ArtifactStore } from '../storage/storage-backend.ts';
 import { type ClientPrivileges, removeClientPrivileges, writeClientPrivileges } from './client-privileges.ts';
+import {
+  type ClientAuthMethod,
+  type PreregisteredMetadata,
+  preregisteredMetadataProblem,
+} from './preregistered-metadata.ts';
 
 type AdapterFactory = (name: string) => Adapter;
 
@@ -17,7 +21,7 @@ export interface PreregisteredClientInput {
   readonly grantTypes?: string[];
   /** The scopes it may get; required with the client_credentials grant. */
   readonly scope?: string;
-  readonly authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  readonly authMethod?: ClientAuthMethod;
   /** Public keys for `private_key_jwt` (RFC 7523). */
   readonly jwks?: { keys: Record<string, unknown>[] };
   readonly redirectUris?: string[];
@@ -28,20 +32,11 @@ export interface PreregisteredClient {
   readonly client_id: string;
   /** Shown once; only its hash is stored. */
   readonly client_secret?: string;
-  readonly metadata: Record<string, unknown>;
+  readonly metadata: PreregisteredMetadata;
   readonly privileges: ClientPrivileges;
 }
 
-/** What the operator asked for cannot be registered; the message says what to change. */
-export class PreregistrationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PreregistrationError';
-  }
-}
-
 export interface PreregistrationTarget {
-  readonly provider: Provider;
   readonly adapter: AdapterFactory;
   readonly artifacts: ArtifactStore;
   /** The resources the AS serves, when known (a running server): bindings must name them. */
@@ -51,10 +46,11 @@ export interface PreregistrationTarget {
 /**
  * Registers a client the operator trusts (the first choice in MCP's registration order): a
  * confidential client for the client credentials grant, a resource server allowed to
- * introspect, or a public app with fixed redirect URIs. Metadata is validated by oidc-provider's
- * own client schema before it is stored; the secret is stored hashed by the adapter. What the
- * client may do beyond an ordinary client goes to the operator's privilege record, never into
- * its metadata; the client is written first, so a failure leaves a client with less, not more.
+ * introspect, or a public app with fixed redirect URIs. Its metadata is checked against what
+ * oidc-provider accepts (preregistered-metadata.ts) before it is stored; the secret is stored
+ * hashed by the adapter. What the client may do beyond an ordinary client goes to the operator's
+ * privilege record, never into its metadata; the client is written first, so a failure leaves a
+ * client with less, not more.
  */
 export async function registerPreregisteredClient(
   target: PreregistrationTarget,
@@ -65,15 +61,9 @@ export async function registerPreregisteredClient(
   const clientId = input.clientId ?? `mcp-${randomUUID()}`;
   const clientSecret = needsSecret ? randomBytes(32).toString('base64url') : undefined;
   const redirectUris = input.redirectUris ?? [];
-  for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri);
-    if (problem)
-      throw new PreregistrationError(`--redirect-uri ${problem.replace(/^redirect_uris:? ?/, '')}`);
-  }
   const grantTypes =
     input.grantTypes ?? (redirectUris.length > 0 ? ['authorization_code', 'refresh_token'] : []);
-  const privileges = privilegesFor(input, grantTypes, target.registry);
-  const metadata: Record<string, unknown> = {
+  const metadata: PreregisteredMetadata = {
     client_id: clientId,
     client_name: input.name,
     token_endpoint_auth_method: authMethod,
@@ -84,10 +74,15 @@ export async function registerPreregisteredClient(
     ...(input.jwks ? { jwks: input.jwks } : {}),
     ...(clientSecret ? { client_secret: clientSecret } : {}),
   };
-  await target.provider.Client.validate(metadata as never);
+  const problem = preregisteredMetadataProblem(
+    metadata,
+    target.registry && new Set(offeredScopes(target.registry)),
+  );
+  if (problem) throw new UsageError(problem);
+  const privileges = privilegesFor(input, grantTypes, target.registry);
   const clients = target.adapter('Client');
   if (await clients.find(clientId)) {
-    throw new PreregistrationError(`a client with id ${clientId} already exists`);
+    throw new UsageError(`a client with id ${clientId} already exists`);
   }
   await clients.upsert(clientId, metadata as never);
   try {
@@ -113,7 +108,7 @@ function privilegesFor(
   if (grantTypes.includes('client_credentials')) {
     const scope = input.scope?.trim();
     if (!scope) {
-      throw new PreregistrationError(
+      throw new UsageError(
         'the client_credentials grant needs --scope "S1 S2": the scopes this client may get with no person consenting',
       );
     }
@@ -122,7 +117,7 @@ function privilegesFor(
   if (input.resourceServer) {
     privileges.introspection = { resources: boundResources(input.resources ?? [], registry) };
   } else if (input.resources?.length) {
-    throw new PreregistrationError('--resource names what a resource server serves: add --resource-server');
+    throw new UsageError('--resource names what a resource server serves: add --resource-server');
   }
   return privileges;
 }
@@ -134,17 +129,17 @@ function boundResources(resources: readonly string[], registry: ResourceRegistry
     ? ` (this server serves ${registered.join(', ')})`
     : ' (its URI exactly as the AS registers it with --resource or --config)';
   if (resources.length === 0) {
-    throw new PreregistrationError(
+    throw new UsageError(
       `a resource server introspects tokens for the resources it serves: add --resource URI for each${known}`,
     );
   }
   return resources.map((resource) => {
     const canonical = canonicalResourceUri(resource);
     if (!canonical) {
-      throw new PreregistrationError(`--resource ${JSON.stringify(resource)} is not an absolute http(s) URI`);
+      throw new UsageError(`--resource ${JSON.stringify(resource)} is not an absolute http(s) URI`);
     }
     if (registered && !registered.includes(canonical)) {
-      throw new PreregistrationError(`--resource ${canonical} is not registered with this server${known}`);
+      throw new UsageError(`--resource ${canonical} is not registered with this server${known}`);
     }
     return canonical;
   });

@@ -1,6 +1,6 @@
 import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 type Client = NonNullable<Awaited<ReturnType<Provider['Client']['find']>>>;

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RateLimit, RateLimiter } from '../http/rate-limiter.ts';
-
-/** Makes a named limiter: shared through the database when the backend can, else per process. */
-export type RateLimiterFactory = (name: string, limit: RateLimit) => RateLimiter;
+import type { RateLimit, RateLimiter, RateLimiterFactory } from '../rate-limits/rate-limiter.ts';
 
 /**
  * Failed sign-ins for one username from one address: a few typos, then a wait. Its window is

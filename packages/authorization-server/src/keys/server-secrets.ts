@@ -17,12 +17,19 @@ export interface SecretsStore {
 }
 
 /**
- * ES256 first (the algorithm every JOSE library and the MCP SDKs verify), EdDSA second.
- * Both are far cheaper to sign with than RSA and have short keys.
+ * The algorithms the AS signs with, one key each: ES256 first (the algorithm every JOSE library
+ * and the MCP SDKs verify), EdDSA second. Both are far cheaper to sign with than RSA and have
+ * short keys.
  */
+export const SIGNING_ALGORITHMS = ['ES256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** What tokens and ID tokens are signed with unless a client asks otherwise. */
+export const PREFERRED_SIGNING_ALGORITHM: SigningAlgorithm = SIGNING_ALGORITHMS[0];
+
 export async function generateServerSecrets(): Promise<ServerSecrets> {
   const keys: JWK[] = [];
-  for (const alg of ['ES256', 'EdDSA'] as const) {
+  for (const alg of SIGNING_ALGORITHMS) {
     const { privateKey } = await generateKeyPair(alg, {
       extractable: true,
       ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),

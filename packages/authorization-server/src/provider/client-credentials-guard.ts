@@ -5,7 +5,7 @@ import {
   clientCredentialsScopes,
   type PrivilegedClientCandidate,
 } from '../clients/client-privileges.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 
 interface ClientCredentialsToken {
   readonly client?: PrivilegedClientCandidate;

@@ -1,6 +1,6 @@
 import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
-import { clientSecretMatches } from '../storage/oidc-adapter.ts';
+import { clientSecretMatches } from '../clients/client-secret.ts';
 
 /** The URI without its port when it is an http(s) loopback URI, else undefined. */
 export function loopbackWithoutPort(value: string): string | undefined {
@@ -23,7 +23,7 @@ export function loopbackWithoutPort(value: string): string | undefined {
  *   listens on right now. oidc-provider grants that only to `application_type: native`; MCP
  *   clients often register without it, and a loopback redirect is a native app by definition.
  *   Scheme, host (`localhost` is not `127.0.0.1`), path and query must still match exactly.
- * - Client secrets are stored hashed (see storage/oidc-adapter.ts), so the secret a client
+ * - Client secrets are stored hashed (clients/client-secret.ts), so the secret a client
  *   presents is hashed and compared in constant time instead of compared in clear.
  */
 export function patchClientBehaviour(provider: Provider): void {

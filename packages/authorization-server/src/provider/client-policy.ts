@@ -1,5 +1,5 @@
 import { errors } from 'oidc-provider';
-import { redirectUrisProblem } from './redirect-uri-policy.ts';
+import { redirectUrisProblem } from '../clients/redirect-uri-policy.ts';
 
 /**
  * Fields this project once invented to carry privileges inside client metadata. Privileges now

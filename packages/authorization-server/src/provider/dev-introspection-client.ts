@@ -1,16 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writePrivateFile } from '@mcp-auth/shared';
+import {
+  DEV_INTROSPECTION_CLIENT_ID,
+  type DevIntrospectionCredentials,
+  devIntrospectionCredentialsFrom,
+  formatDevIntrospectionCredentials,
+  writePrivateFile,
+} from '@mcp-auth/shared';
 import type { ClientPrivileges } from '../clients/client-privileges.ts';
-
-export const DEV_INTROSPECTION_CLIENT_ID = 'mcp-auth-dev-resource-server';
-export const DEV_INTROSPECTION_FILE = 'dev-introspection-client.json';
-
-export interface DevIntrospectionCredentials {
-  readonly issuer: string;
-  readonly client_id: string;
-  readonly client_secret: string;
-}
+import { hashClientSecret } from '../clients/client-secret.ts';
 
 /**
  * RFC 7662 §2.1 requires introspection callers to authenticate, yet the seed's commands must work
@@ -24,12 +22,11 @@ export async function loadOrCreateDevIntrospectionCredentials(
   issuer: string,
 ): Promise<DevIntrospectionCredentials> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<DevIntrospectionCredentials>;
-    if (parsed.client_id === DEV_INTROSPECTION_CLIENT_ID && typeof parsed.client_secret === 'string') {
-      if (parsed.issuer === issuer) return parsed as DevIntrospectionCredentials;
-      const updated = { issuer, client_id: parsed.client_id, client_secret: parsed.client_secret };
-      await writePrivateFile(path, `${JSON.stringify(updated, null, 2)}\n`);
-      return updated;
+    const saved = devIntrospectionCredentialsFrom(JSON.parse(await readFile(path, 'utf8')));
+    if (saved?.client_id === DEV_INTROSPECTION_CLIENT_ID) {
+      const current = { issuer, client_id: saved.client_id, client_secret: saved.client_secret };
+      if (saved.issuer !== issuer) await writePrivateFile(path, formatDevIntrospectionCredentials(current));
+      return current;
     }
   } catch {
     // Missing or unreadable: make a new one below.
@@ -39,7 +36,7 @@ export async function loadOrCreateDevIntrospectionCredentials(
     client_id: DEV_INTROSPECTION_CLIENT_ID,
     client_secret: randomBytes(32).toString('base64url'),
   };
-  await writePrivateFile(path, `${JSON.stringify(created, null, 2)}\n`);
+  await writePrivateFile(path, formatDevIntrospectionCredentials(created));
   return created;
 }
 
@@ -48,7 +45,7 @@ export function devIntrospectionClient(credentials: DevIntrospectionCredentials)
   return {
     client_id: credentials.client_id,
     // Held hashed in memory too: only the hand-over file has it in clear.
-    client_secret: `sha256:${createHash('sha256').update(credentials.client_secret).digest('base64url')}`,
+    client_secret: hashClientSecret(credentials.client_secret),
     client_name: 'Development resource server (loopback only)',
     grant_types: [] as string[],
     response_types: [] as never[],

@@ -5,7 +5,7 @@ import {
   introspectableResources,
   type PrivilegedClientCandidate,
 } from '../clients/client-privileges.ts';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 
 interface IntrospectingClient extends PrivilegedClientCandidate {
   readonly clientAuthMethod: string;

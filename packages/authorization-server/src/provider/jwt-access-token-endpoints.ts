@@ -1,6 +1,7 @@
 import { createLocalJWKSet, type JWK, type JWTPayload, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { SIGNING_ALGORITHMS } from '../keys/server-secrets.ts';
 import type { IssuedJwtAccessToken, JwtAccessTokenLedger } from './jwt-access-token-ledger.ts';
 
 /** oidc-provider's `allowedPolicy` functions, whatever their exact parameter types. */
@@ -16,7 +17,6 @@ export interface JwtAccessTokenEndpointsOptions {
   readonly revocationAllowed: AllowedPolicy;
 }
 
-const SIGNING_ALGORITHMS = ['ES256', 'EdDSA'];
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
 /**
@@ -138,7 +138,7 @@ function jwtAccessTokenVerifier(issuer: string, signingKeys: { readonly keys: re
       const { payload } = await jwtVerify(token, keys, {
         issuer,
         typ: 'at+jwt',
-        algorithms: SIGNING_ALGORITHMS,
+        algorithms: [...SIGNING_ALGORITHMS],
       });
       return payload;
     } catch {

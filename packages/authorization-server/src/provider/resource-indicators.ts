@@ -1,12 +1,13 @@
 import { errors, type ResourceServer } from 'oidc-provider';
-import type { ResourceRegistry } from '../resources/resource-registry.ts';
+import type { SigningAlgorithm } from '../keys/server-secrets.ts';
+import type { ResourceRegistry } from '../resource-registry.ts';
 
 /**
  * RFC 8707 resource indicators, backed by the registry. Every access token this AS issues for a
  * resource carries that resource's canonical URI as its only audience (MCP authorization,
  * "Token Audience Binding and Validation"), with the lifetime and format the registry sets.
  */
-export function resourceIndicatorsFeature(registry: ResourceRegistry, signingAlg: 'ES256' | 'EdDSA') {
+export function resourceIndicatorsFeature(registry: ResourceRegistry, signingAlg: SigningAlgorithm) {
   return {
     enabled: true,
     // With exactly one resource registered, a request without `resource` is bound to it. With

@@ -1,11 +1,11 @@
-import type { RateLimit, RateLimiter } from '../http/rate-limiter.ts';
 import type { SecretsStore } from '../keys/server-secrets.ts';
+import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
 
 /**
  * The narrow storage interface every backend (SQLite now, PostgreSQL later) implements.
  *
  * It knows nothing about OAuth: it stores opaque JSON records keyed by (model, key) with an
- * optional expiry. The OAuth-aware layer (`oidc-adapter.ts`) decides which keys are hashed
+ * optional expiry. The OAuth-aware layer (`provider/oidc-adapter.ts`) decides which keys are hashed
  * before they reach a backend, so no backend ever sees a token value or a client secret.
  *
  * Semantics every backend must honour (checked by `test/storage/contract.ts`):
@@ -127,9 +127,9 @@ export interface StorageBackend {
    */
   readonly secrets?: SecretsStore;
   /**
-   * A rate limiter every instance on this backend shares (DCR, sign-in throttling). Without one,
-   * each process limits on its own. `now` (epoch ms) is the clock its windows follow.
+   * Rate limits every instance on this backend shares (DCR, sign-in throttling). Without them,
+   * each process limits on its own.
    */
-  rateLimiter?(name: string, limit: RateLimit, now?: () => number): RateLimiter;
+  readonly rateLimits?: SharedRateLimits;
   close(): Promise<void>;
 }

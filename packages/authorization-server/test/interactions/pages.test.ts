@@ -8,8 +8,8 @@ import {
   renderConsentPage,
   renderErrorPage,
   renderLoginPage,
-  STYLESHEET_URL,
-} from '../../src/interactions/pages/index.ts';
+  STYLESHEET_PATH,
+} from '../../src/pages/index.ts';
 
 /** Breaks out of text (a script element) and out of a quoted attribute (an event handler). */
 const HOSTILE = `<script>alert(1)</script>"' onmouseover="alert(2)" x='`;
@@ -158,8 +158,8 @@ describe('html helpers', () => {
     const page = layout({ title: 'T', body: html`<p>content</p>`, issuerHost: 'auth.example:9000' });
     assert.match(page, /^<!doctype html>\n<html lang="en">/);
     assert.match(page, /<meta name="viewport" content="width=device-width, initial-scale=1">/);
-    assert.ok(page.includes(`<link rel="stylesheet" href="${STYLESHEET_URL}">`));
-    assert.equal(STYLESHEET_URL, '/interaction-assets/styles.css');
+    assert.ok(page.includes(`<link rel="stylesheet" href="${STYLESHEET_PATH}">`));
+    assert.equal(STYLESHEET_PATH, '/interaction-assets/styles.css');
     assert.match(page, /<header[\s\S]*MCP Authorization Server[\s\S]*auth\.example:9000[\s\S]*<\/header>/);
     assert.match(page, /<main[^>]*>\s*<p>content<\/p>\s*<\/main>/);
     assert.match(page, /<footer[\s\S]*<\/footer>/);
@@ -191,7 +191,7 @@ describe('sign-in, consent and error pages', () => {
   it('never link to a URL the client gave: only our stylesheet is referenced', () => {
     for (const [label, page] of hostilePages()) {
       const references = [...page.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((match) => match[1]);
-      assert.deepEqual(references, [STYLESHEET_URL], label);
+      assert.deepEqual(references, [STYLESHEET_PATH], label);
     }
   });
 

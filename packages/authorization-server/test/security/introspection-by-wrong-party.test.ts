@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEV_INTROSPECTION_CLIENT_ID } from '@mcp-auth/shared';
 import {
   authorize,
   basicAuth,
@@ -10,8 +11,8 @@ import {
   redeemCode,
   registerPublicClient,
 } from '@mcp-auth/test-support/oauth-flow';
-import { runClientsCommand } from '../../src/cli/clients-command.ts';
-import { type AuthorizationServerOptionsInput, DEV_INTROSPECTION_CLIENT_ID } from '../../src/index.ts';
+import { runClientsCommand } from '../../src/commands/clients-command.ts';
+import type { AuthorizationServerOptionsInput } from '../../src/index.ts';
 import { freshTestSchema, type TestSchema } from '../support/postgres-test-schema.ts';
 import {
   DEMO_RESOURCE,

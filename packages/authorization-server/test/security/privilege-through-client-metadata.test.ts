@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { basicAuth, introspect, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { createPkcePair } from '@mcp-auth/test-support/pkce';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createOidcAdapterFactory } from '../../src/storage/oidc-adapter.ts';
+import { createOidcAdapterFactory } from '../../src/provider/oidc-adapter.ts';
 import { openPostgresBackend } from '../../src/storage/postgres/postgres-backend.ts';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 import type { StorageBackend } from '../../src/storage/storage-backend.ts';

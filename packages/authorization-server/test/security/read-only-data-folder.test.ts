@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { explainDataDirError } from '../../src/data-dir/data-dir-errors.ts';
 import { openStorage, silentLogger, startAuthorizationServer } from '../../src/index.ts';
+import { explainDataDirError } from '../../src/storage/data-dir-errors.ts';
 import { AS_CLI, assertOneClearLine, escapeRegExp, LEGACY_CLI, runProgram } from '../support/programs.ts';
 
-const SERVER_MODULE = pathToFileURL(join(import.meta.dirname, '../../src/server.ts')).href;
+const STORAGE_MODULE = pathToFileURL(join(import.meta.dirname, '../../src/storage/open-storage.ts')).href;
 const NOBODY = 65534;
 
 /**
@@ -124,7 +124,7 @@ async function openStorageAsNobody(dataDir: string): Promise<string> {
     }`;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script, SERVER_MODULE, dataDir],
+    ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script, STORAGE_MODULE, dataDir],
     { timeout: 30_000 },
   );
   return stdout;

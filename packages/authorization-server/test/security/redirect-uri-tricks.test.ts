@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createPkcePair } from '@mcp-auth/test-support/pkce';
-import { runClientsCommand } from '../../src/cli/clients-command.ts';
+import { runClientsCommand } from '../../src/commands/clients-command.ts';
 import { type MetadataDocumentHost, startMetadataDocumentHost } from '../support/metadata-document-host.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { refresh, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
-import { parseServeArgs } from '../../src/cli/parse-serve-args.ts';
+import { parseServeArgs } from '../../src/commands/serve-arguments.ts';
 import { authorizationServerOptionsSchema } from '../../src/options.ts';
 import { openPostgresBackend } from '../../src/storage/postgres/postgres-backend.ts';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';

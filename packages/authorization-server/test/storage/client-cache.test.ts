@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AdapterPayload } from 'oidc-provider';
-import { createOidcAdapterFactory } from '../../src/storage/oidc-adapter.ts';
+import { createOidcAdapterFactory } from '../../src/provider/oidc-adapter.ts';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 import type { ArtifactStore, StorageBackend } from '../../src/storage/storage-backend.ts';
 

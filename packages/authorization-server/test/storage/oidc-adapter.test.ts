@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { clientSecretMatches, createOidcAdapterFactory } from '../../src/storage/oidc-adapter.ts';
+import { clientSecretMatches } from '../../src/clients/client-secret.ts';
+import { createOidcAdapterFactory } from '../../src/provider/oidc-adapter.ts';
 import { openSqliteBackend } from '../../src/storage/sqlite-backend.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-auth-adapter-'));

@@ -188,6 +188,27 @@ describe('PostgreSQL specifics', () => {
       await backend.close();
     }
   });
+
+  it('the shared rate limiter purges its own windows: those that ended a day ago go, current ones stay', async () => {
+    const schema = freshSchema();
+    const backend = await open(schema);
+    try {
+      const day = 24 * 3600 * 1000;
+      const start = Date.UTC(2030, 0, 1);
+      const limit = { points: 5, windowSeconds: 60 };
+      await backend.rateLimits.limiter('old', limit, () => start).consume('10.0.0.1');
+      await backend.rateLimits.limiter('new', limit, () => start + day).consume('10.0.0.1');
+      assert.equal(await backend.rateLimits.purgeExpired(start + day + 60_000), 1);
+      const { rows } = await admin.query<{ key: string }>(`SELECT key FROM "${schema}".rate_limits`);
+      assert.deepEqual(
+        rows.map((row) => row.key),
+        ['new:10.0.0.1'],
+      );
+      assert.equal((await backend.artifacts.purgeExpired()) >= 0, true, 'artifacts purge on their own');
+    } finally {
+      await backend.close();
+    }
+  });
 });
 
 describe('PostgreSQL secrets store', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DEFAULT_MCP_URL } from '@mcp-auth/shared';
 import {
   authorize,
   basicAuth,
@@ -8,7 +9,8 @@ import {
 } from '@mcp-auth/test-support/oauth-flow';
 import { TEST_USER, type TestAuthorizationServer } from './test-server.ts';
 
-export const DEMO_RESOURCE = 'http://localhost:8001/mcp';
+/** The demo resource the AS registers by default. */
+export const DEMO_RESOURCE = DEFAULT_MCP_URL;
 
 export interface TokenSet {
   access_token: string;

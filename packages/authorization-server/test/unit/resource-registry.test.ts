@@ -1,34 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  canonicalResourceUri,
   demoResourceRegistry,
   ResourceRegistry,
   resourceRegistrySchema,
-} from '../../src/resources/resource-registry.ts';
+} from '../../src/resource-registry.ts';
 
 describe('resource registry (RFC 8707)', () => {
-  it('canonical URIs: lower-case scheme and host, no default port, path kept exactly', () => {
-    assert.equal(canonicalResourceUri('HTTP://LocalHost:8001/mcp'), 'http://localhost:8001/mcp');
-    assert.equal(canonicalResourceUri('https://example.com:443/mcp'), 'https://example.com/mcp');
-    assert.equal(canonicalResourceUri('https://example.com'), 'https://example.com');
-    assert.equal(canonicalResourceUri('https://example.com/'), 'https://example.com/');
-    assert.equal(canonicalResourceUri('https://example.com/MCP'), 'https://example.com/MCP');
-  });
-
-  it('RFC 8707 §2: fragments, relative and non-http URIs, userinfo are not resources', () => {
-    for (const value of [
-      'https://example.com/mcp#x',
-      '/mcp',
-      'urn:x:y',
-      'ftp://e.com/',
-      'https://u:p@e.com/mcp',
-      '',
-    ]) {
-      assert.equal(canonicalResourceUri(value), undefined, value);
-    }
-  });
-
   it('finds a resource by any spelling of its canonical URI; unknown is undefined', () => {
     const registry = new ResourceRegistry(resourceRegistrySchema.parse(demoResourceRegistry()));
     assert.equal(registry.find('http://LOCALHOST:8001/mcp')?.name, 'MCP demo server');
@@ -36,6 +14,17 @@ describe('resource registry (RFC 8707)', () => {
     assert.equal(registry.find('http://localhost:8002/mcp'), undefined);
     assert.equal(registry.soleResource?.uri, 'http://localhost:8001/mcp');
     assert.deepEqual(registry.allScopeNames, ['user', 'admin']);
+  });
+
+  it('one rule with the resource server: a root resource is found with or without its slash', () => {
+    const registry = new ResourceRegistry(
+      resourceRegistrySchema.parse([
+        { uri: 'https://mcp.example.com/', name: 'Root', scopes: [{ name: 'a', description: 'b' }] },
+      ]),
+    );
+    assert.equal(registry.soleResource?.uri, 'https://mcp.example.com');
+    assert.equal(registry.find('https://mcp.example.com')?.name, 'Root');
+    assert.equal(registry.find('HTTPS://MCP.example.com:443/')?.name, 'Root');
   });
 
   it('rejects bad registries with a message naming the problem', () => {

@@ -3,11 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { createLogger } from '@mcp-auth/shared';
 import { hashPassword, verifyPassword } from '../../src/accounts/password-hash.ts';
-import { memoryRateLimiter } from '../../src/http/rate-limiter.ts';
 import { CsrfProtection } from '../../src/interactions/csrf.ts';
 import { loopbackWithoutPort } from '../../src/provider/client-patches.ts';
 import { isIntrospectionAllowed } from '../../src/provider/introspection-policy.ts';
-import { ResourceRegistry, resourceRegistrySchema } from '../../src/resources/resource-registry.ts';
+import { memoryRateLimiter } from '../../src/rate-limits/memory-rate-limiter.ts';
+import { ResourceRegistry, resourceRegistrySchema } from '../../src/resource-registry.ts';
 
 describe('password hashing', () => {
   it('verifies the right password, refuses a wrong one and malformed hashes', async () => {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePrivateDirectory, writePrivateFile } from '@mcp-auth/shared';
+import { clientStoreDir, ensurePrivateDirectory, writePrivateFile } from '@mcp-auth/shared';
 
 /**
  * Where the client keeps what signing in produced, per user (MCP authorization: credentials
@@ -17,8 +16,7 @@ import { ensurePrivateDirectory, writePrivateFile } from '@mcp-auth/shared';
  * writer wins, which is the right outcome for a token refreshed by either.
  */
 export function defaultStoreDir(env: Readonly<Record<string, string | undefined>>): string {
-  const base = env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
-  return join(base, 'mcp-auth', 'client');
+  return clientStoreDir(env);
 }
 
 function fileKey(parts: readonly string[]): string {

@@ -1,20 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { sameResource } from '@mcp-auth/shared';
 import { InvalidTokenError } from '../errors.ts';
 import { bearerChallengeError } from './bearer-challenge.ts';
 import type { TokenVerifier, VerifiedAuthInfo } from './verified-token.ts';
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-/** RFC 8707 §2 / RFC 9728: compare resource URIs in canonical form (case-insensitive scheme and host). */
-export function sameResource(a: string, b: string): boolean {
-  const left = URL.parse(a);
-  const right = URL.parse(b);
-  if (!left || !right) return false;
-  const strip = (url: URL) =>
-    `${url.protocol}//${url.host}${url.pathname === '/' && !url.search ? '' : url.pathname}${url.search}`;
-  return strip(left) === strip(right);
-}
 
 /**
  * Every `Authorization` header line as sent. Node keeps only the first of repeated lines in

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { isLoopbackHostname } from '@mcp-auth/shared';
+import {
+  devIntrospectionCredentialsFile,
+  devIntrospectionCredentialsFrom,
+  isLoopbackHostname,
+} from '@mcp-auth/shared';
 
 export interface IntrospectionCredentials {
   readonly clientId: string;
@@ -12,10 +14,7 @@ export interface IntrospectionCredentials {
 
 /** Where `mcp-auth-as` keeps its development credential by default (its --data-dir). */
 export function defaultDevCredentialsFile(env: Readonly<Record<string, string | undefined>>): string {
-  const dataDir =
-    env.MCP_AUTH_AS_DATA_DIR ??
-    join(env.XDG_DATA_HOME?.trim() || join(homedir(), '.local', 'share'), 'mcp-auth', 'authorization-server');
-  return join(dataDir, 'dev-introspection-client.json');
+  return devIntrospectionCredentialsFile(env);
 }
 
 /**
@@ -36,7 +35,7 @@ export async function resolveIntrospectionCredentials(options: {
       'token introspection needs credentials: register this server with `mcp-auth-as clients add --resource-server` and pass --introspection-client-id and --introspection-client-secret (or MCP_AUTH_RS_CLIENT_ID / MCP_AUTH_RS_CLIENT_SECRET)',
     );
   }
-  let parsed: { issuer?: unknown; client_id?: unknown; client_secret?: unknown };
+  let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(options.devCredentialsFile, 'utf8'));
   } catch {
@@ -44,16 +43,21 @@ export async function resolveIntrospectionCredentials(options: {
       `no introspection credentials: pass --introspection-client-id/--introspection-client-secret, or start mcp-auth-as on this machine first (its development credential is read from ${options.devCredentialsFile})`,
     );
   }
-  if (typeof parsed.client_id !== 'string' || typeof parsed.client_secret !== 'string') {
+  const credentials = devIntrospectionCredentialsFrom(parsed);
+  if (!credentials) {
     throw new Error(`${options.devCredentialsFile} does not hold a client_id and client_secret`);
   }
   if (
-    typeof parsed.issuer === 'string' &&
-    parsed.issuer.replace(/\/$/, '') !== options.authServer.replace(/\/$/, '')
+    credentials.issuer !== undefined &&
+    credentials.issuer.replace(/\/$/, '') !== options.authServer.replace(/\/$/, '')
   ) {
     throw new Error(
-      `the development credential in ${options.devCredentialsFile} is for ${parsed.issuer}, not ${options.authServer}; pass --dev-credentials-file or explicit credentials`,
+      `the development credential in ${options.devCredentialsFile} is for ${credentials.issuer}, not ${options.authServer}; pass --dev-credentials-file or explicit credentials`,
     );
   }
-  return { clientId: parsed.client_id, clientSecret: parsed.client_secret, source: 'development-file' };
+  return {
+    clientId: credentials.client_id,
+    clientSecret: credentials.client_secret,
+    source: 'development-file',
+  };
 }

@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCE_SERVER_PORT, UsageError, wholeNumberFlag } from '@mcp-auth/shared';
 import type { ResourceServerOptionsInput } from '../options.ts';
 
-export const USAGE = `Usage: mcp-auth-rs [--port=8001] [--auth-server=http://localhost:9000] [--transport=all] [options]
+export const USAGE = `Usage: mcp-auth-rs [--port=${DEFAULT_RESOURCE_SERVER_PORT}] [--auth-server=${DEFAULT_ISSUER}] [--transport=all] [options]
 
 The protected MCP server: tools get_time, calculator, get_weather, whoami and server_stats,
 behind OAuth bearer tokens issued by --auth-server.
 
 Options:
-  --port N                      port to listen on (default 8001; env PORT)
+  --port N                      port to listen on (default ${DEFAULT_RESOURCE_SERVER_PORT}; env PORT)
   --host H                      address to listen on (default 127.0.0.1)
-  --auth-server URL             the authorization server's issuer (default http://localhost:9000;
+  --auth-server URL             the authorization server's issuer (default ${DEFAULT_ISSUER};
                                 env MCP_AUTH_RS_AUTH_SERVER)
   --resource-url URL            this server's canonical MCP URL (default http://localhost:<port>/mcp)
   --transport T                 streamable-http, sse (deprecated HTTP+SSE) or all (default)
@@ -83,7 +83,7 @@ export function parseResourceServerArgs(
   return {
     help: values.help === true,
     options: {
-      authServer: values['auth-server'] ?? env.MCP_AUTH_RS_AUTH_SERVER ?? 'http://localhost:9000',
+      authServer: values['auth-server'] ?? env.MCP_AUTH_RS_AUTH_SERVER ?? DEFAULT_ISSUER,
       ...(port !== undefined ? { port: wholeNumberFlag('--port', port, 65535) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values['resource-url'] !== undefined ? { resourceUrl: values['resource-url'] } : {}),

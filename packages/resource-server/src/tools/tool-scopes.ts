@@ -1,16 +1,16 @@
+import { DEMO_BASE_SCOPE, DEMO_SCOPE_NAMES, demoScopesForTool } from '@mcp-auth/shared';
+
 /**
- * The scopes each operation needs. Every MCP request needs `user`; a tool may need more, and
+ * The scopes each operation needs (defined with the AS's consent page in @mcp-auth/shared). Every MCP request needs `user`; a tool may need more, and
  * calling it without them is answered at the HTTP layer with 403 insufficient_scope naming all
  * the scopes it needs (SPEC RS.2), which MCP clients answer with a step-up authorization.
  */
-export const BASE_SCOPES = ['user'] as const;
+export const BASE_SCOPES: readonly string[] = [DEMO_BASE_SCOPE];
 
-const TOOL_SCOPES: ReadonlyMap<string, readonly string[]> = new Map([['server_stats', ['user', 'admin']]]);
-
-export const ALL_SCOPES: readonly string[] = ['user', 'admin'];
+export const ALL_SCOPES: readonly string[] = DEMO_SCOPE_NAMES;
 
 export function scopesForTool(name: string): readonly string[] {
-  return TOOL_SCOPES.get(name) ?? BASE_SCOPES;
+  return demoScopesForTool(name);
 }
 
 /** The scopes a JSON-RPC message (or batch, 2025-03-26) needs, as one list without duplicates. */

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import {
-  type AuthenticateOptions,
-  authenticateRequest,
-  sameResource,
-} from '../../src/auth/authenticate-request.ts';
+import { type AuthenticateOptions, authenticateRequest } from '../../src/auth/authenticate-request.ts';
 import type { TokenVerifier, VerifiedToken } from '../../src/auth/verified-token.ts';
 import { InvalidTokenError, ResourceServerError, VerifierUnavailableError } from '../../src/errors.ts';
 
@@ -244,40 +240,4 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
     assert.equal(challenge.status, 403);
     assert.equal(challenge.error, 'insufficient_scope');
   });
-});
-
-describe('sameResource (RFC 8707 §2, RFC 3986 §6.2.2 normalisation)', () => {
-  const same: Array<[string, string, string]> = [
-    ['identical', RESOURCE, RESOURCE],
-    ['scheme and host case', 'HTTP://LocalHost:8001/mcp', RESOURCE],
-    ['explicit default http port', 'http://example.com:80/mcp', 'http://example.com/mcp'],
-    ['explicit default https port', 'https://example.com:443/mcp', 'https://example.com/mcp'],
-    ['root with and without slash', 'https://example.com', 'https://example.com/'],
-    ['same query', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp?tenant=a'],
-  ];
-  for (const [what, a, b] of same) {
-    it(`equal: ${what}`, () => {
-      assert.equal(sameResource(a, b), true);
-      assert.equal(sameResource(b, a), true);
-    });
-  }
-
-  const different: Array<[string, string, string]> = [
-    ['trailing slash on a path', 'http://localhost:8001/mcp/', RESOURCE],
-    ['path case', 'http://localhost:8001/MCP', RESOURCE],
-    ['scheme', 'https://localhost:8001/mcp', RESOURCE],
-    ['port', 'http://localhost:8002/mcp', RESOURCE],
-    ['host', 'http://127.0.0.1:8001/mcp', RESOURCE],
-    ['query', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp?tenant=b'],
-    ['query present on one side', 'https://example.com/mcp?tenant=a', 'https://example.com/mcp'],
-    ['longer path', 'http://localhost:8001/mcp/extra', RESOURCE],
-    ['not a URL', 'mcp', RESOURCE],
-    ['empty', '', RESOURCE],
-  ];
-  for (const [what, a, b] of different) {
-    it(`different: ${what}`, () => {
-      assert.equal(sameResource(a, b), false);
-      assert.equal(sameResource(b, a), false);
-    });
-  }
 });

@@ -1,13 +1,37 @@
 import type { Pool } from 'pg';
-import type { RateLimit, RateLimitDecision, RateLimiter } from '../../http/rate-limiter.ts';
+import type {
+  RateLimit,
+  RateLimitDecision,
+  RateLimiter,
+  SharedRateLimits,
+} from '../../rate-limits/rate-limiter.ts';
+
+/** How long a finished window's row is kept before `purgeExpired` deletes it. */
+const KEEP_WINDOWS_MS = 24 * 3600 * 1000;
+
+/**
+ * Rate limits in PostgreSQL's `rate_limits` table (one row per key, holding its current window),
+ * shared by every AS instance on the database. Rows of windows that ended a day ago or more are
+ * dead: `purgeExpired` deletes them, on the same schedule as the expired artifacts.
+ */
+export function postgresRateLimits(pool: Pool, table: string): SharedRateLimits {
+  return {
+    limiter: (name, limit, now) => postgresRateLimiter(pool, table, name, limit, now),
+    async purgeExpired(now = Date.now()) {
+      const deleted = await pool.query(`DELETE FROM ${table} WHERE window_start < $1`, [
+        now - KEEP_WINDOWS_MS,
+      ]);
+      return deleted.rowCount ?? 0;
+    },
+  };
+}
 
 /**
  * A fixed-window rate limiter in PostgreSQL, so several AS instances enforce one limit
  * together. One atomic UPSERT counts an event: it starts a new window or adds to the current
- * one. Keys are namespaced by the limiter's name; rows of past windows are purged with the
- * expired artifacts.
+ * one. Keys are namespaced by the limiter's name.
  */
-export function postgresRateLimiter(
+function postgresRateLimiter(
   pool: Pool,
   table: string,
   name: string,

@@ -3,7 +3,7 @@
  * version i to i + 1 (recorded as row `i + 1` in `schema_migrations`). Never edit a released
  * entry; add a new one.
  *
- * The statements use unqualified names: `postgres-backend.ts` runs them with `search_path` set
+ * The statements use unqualified names: `postgres-migrations.ts` runs them with `search_path` set
  * to the configured schema alone (functions and types still resolve through `pg_catalog`).
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [

@@ -1,0 +1,98 @@
+import { DEFAULT_AUTHORIZATION_SERVER_PORT, UsageError } from '@mcp-auth/shared';
+import { z } from 'zod';
+import { describeOptionErrors } from '../options.ts';
+import { type RunningAuthorizationServer, startAuthorizationServer } from '../server.ts';
+import { parseServeArgs } from './serve-arguments.ts';
+
+export const SERVE_USAGE = `Usage: mcp-auth-as [--port=${DEFAULT_AUTHORIZATION_SERVER_PORT}] [options]
+       mcp-auth-as users <add|passwd|remove|list> ...
+       mcp-auth-as clients <add|remove> ...
+
+The OAuth 2.1 Authorization Server for MCP: sign-in and consent pages, client registration
+(pre-registered, Client ID Metadata Documents, dynamic), tokens, introspection, revocation.
+
+Options:
+  --port N            port to listen on (default ${DEFAULT_AUTHORIZATION_SERVER_PORT}; env PORT)
+  --host H            address to listen on (default 127.0.0.1)
+  --issuer URL        public issuer URL (default http://localhost:<port>); https unless loopback
+  --data-dir DIR      database, keys and development credentials
+                      (default $XDG_DATA_HOME/mcp-auth/authorization-server; env MCP_AUTH_AS_DATA_DIR)
+  --database-url URL  PostgreSQL instead of SQLite, for several instances (env DATABASE_URL)
+  --database-schema S its schema (default public; env MCP_AUTH_AS_DATABASE_SCHEMA)
+  --config FILE       JSON file with the protected resource registry: { "resources": [...] }
+  --resource URI      register a protected resource (repeatable; adds to --config)
+  --resource-scopes S its scopes, space-separated (default "user")
+  --resource-token-format F
+                      opaque (default: resource servers introspect; 1-hour tokens)
+                      or jwt (RFC 9068; 5-minute tokens)
+  --trust-proxy       trust X-Forwarded-For/-Proto from a reverse proxy
+  --max-dynamic-clients N
+                      most clients dynamic registration may hold (default 10000)
+  --log-level L       debug, info (default), warn or error
+  --dangerously-allow-loopback-client-metadata
+                      development only: fetch Client ID Metadata Documents from loopback
+  --dangerously-allow-insecure-issuer
+                      lab only: allow a plain-http issuer that is not loopback
+  -h, --help          show this help`;
+
+/** Starts the AS, prints where it is and how to sign in, and stops cleanly on SIGINT/SIGTERM. */
+export async function runServeCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: { stdout: NodeJS.WriteStream },
+): Promise<number> {
+  const args = parseServeArgs(argv, env);
+  if (args.help) {
+    io.stdout.write(`${SERVE_USAGE}\n`);
+    return 0;
+  }
+  let server: RunningAuthorizationServer;
+  try {
+    server = await startAuthorizationServer(args.options);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new UsageError(describeOptionErrors(error));
+    throw error;
+  }
+  io.stdout.write(banner(server));
+  await waitForShutdownSignal();
+  await server.close();
+  io.stdout.write('MCP Authorization Server stopped.\n');
+  return 0;
+}
+
+function banner(server: RunningAuthorizationServer): string {
+  const lines = [
+    '',
+    `MCP Authorization Server  ${server.issuer}`,
+    `  metadata       ${server.issuer}/.well-known/oauth-authorization-server`,
+    `  authorize      ${server.issuer}/auth`,
+    `  token          ${server.issuer}/token`,
+    `  register       ${server.issuer}/reg`,
+    `  introspect     ${server.issuer}/token/introspection`,
+    `  revoke         ${server.issuer}/token/revocation`,
+    `  jwks           ${server.issuer}/jwks`,
+    `  data folder    ${server.dataDir}`,
+  ];
+  if (server.demoAccount) {
+    lines.push(
+      `  demo account   ${server.demoAccount.username} / ${server.demoAccount.password}` +
+        (server.demoAccount.created ? '  (created now)' : ''),
+    );
+  }
+  if (server.devIntrospectionCredentials) {
+    lines.push('  introspection  development credential for mcp-auth-rs on this machine (loopback only)');
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+function waitForShutdownSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@mcp-auth/shared';
+import { errorAnswer, sendErrorJson, sendErrorPage } from './error-response.ts';
+import { HttpError } from './http-error.ts';
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: readonly string[],
+) => Promise<void> | void;
+
+/** One row of a route table. */
+export interface Route {
+  /** The path exactly, or a pattern of it whose groups are handed to `handle`. */
+  readonly path: string | RegExp;
+  /** The methods answered; any other gets 405. Every method when left out. */
+  readonly methods?: readonly string[];
+  /** How a failure is shown: a page for a person in a browser, JSON for a program. */
+  readonly errors: 'page' | 'json';
+  readonly handle: RouteHandler;
+}
+
+/**
+ * A request handler that serves the first row of `routes` whose path matches, and hands any
+ * other request to `fallback`. A thrown error is answered once, here (error-response.ts), as the
+ * row says; an unexpected one is logged with the method and path, never answered with details.
+ */
+export function routeTable(
+  routes: readonly Route[],
+  fallback: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  logger: Logger,
+) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const pathname = pathOf(req);
+    const match = matchRoute(routes, pathname);
+    try {
+      if (!match) return await fallback(req, res);
+      assertMethodAllowed(match.route, req.method);
+      await match.route.handle(req, res, match.params);
+    } catch (error) {
+      if (res.headersSent) {
+        logger.error('error after the response started', { path: pathname, error });
+        res.destroy();
+        return;
+      }
+      const answer = errorAnswer(error);
+      if (answer.unexpected) logger.error('unexpected error', { method: req.method, path: pathname, error });
+      if (match?.route.errors === 'page') sendErrorPage(res, answer);
+      else sendErrorJson(res, answer);
+    }
+  };
+}
+
+/** The request target's path, without query or fragment, as sent (not normalised). */
+function pathOf(req: IncomingMessage): string {
+  const raw = req.url ?? '/';
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
+}
+
+function matchRoute(
+  routes: readonly Route[],
+  pathname: string,
+): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
+    if (typeof route.path === 'string') {
+      if (route.path === pathname) return { route, params: [] };
+      continue;
+    }
+    const match = route.path.exec(pathname);
+    if (match) return { route, params: match.slice(1).map((group) => group ?? '') };
+  }
+  return undefined;
+}
+
+/** RFC 9110 §15.5.6: 405 names the methods allowed; a GET route answers HEAD too (§9.3.2). */
+function assertMethodAllowed(route: Route, method: string | undefined): void {
+  const allowed = route.methods;
+  if (!allowed || allowed.includes(method ?? '')) return;
+  if (method === 'HEAD' && allowed.includes('GET')) return;
+  const list = allowed.join(', ');
+  throw new HttpError(405, 'invalid_request', `use ${allowed.join(' or ')} here`, { allow: list });
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from '../http/http-error.ts';
+import { finishInteraction } from './finish-interaction.ts';
+import type { InteractionDependencies, InteractionDetails } from './interaction-dependencies.ts';
+import { sendLoginPage } from './login-view.ts';
+
+/**
+ * `POST /interaction/:uid/login`: checks the password of one attempt the throttle admits
+ * (sign-in-throttle.ts: only failures count, no lockout), then tells oidc-provider who signed in.
+ * A refused attempt gets the page again, with the username kept.
+ */
+export async function submitLogin(
+  deps: InteractionDependencies,
+  req: IncomingMessage,
+  res: ServerResponse,
+  details: InteractionDetails,
+  form: URLSearchParams,
+): Promise<void> {
+  if (details.prompt.name !== 'login') {
+    throw new HttpError(400, 'invalid_request', 'you are already signed in');
+  }
+  const username = (form.get('username') ?? '').trim();
+  const password = form.get('password') ?? '';
+  const source = { address: deps.clientIp(req), username };
+  const admission = await deps.signInThrottle.admit(source);
+  const client = await deps.provider.Client.find(String(details.params.client_id));
+  if (!admission.allowed) {
+    const wait = admission.retryAfterSeconds;
+    res.setHeader('retry-after', String(wait));
+    deps.logger.warn('sign-in throttled', { ip: source.address, limit: admission.limit });
+    const error = `Too many sign-in attempts. Try again in ${wait} seconds.`;
+    return sendLoginPage(deps, res, details, client, { status: 429, username, error });
+  }
+  const account = await deps.accounts.authenticate(username, password);
+  if (!account) {
+    await deps.signInThrottle.recordFailure(source);
+    deps.logger.info('sign-in failed', { ip: source.address });
+    const error = 'The username or password is not right.';
+    return sendLoginPage(deps, res, details, client, { status: 401, username, error });
+  }
+  deps.logger.info('signed in', { accountId: account.id, clientId: details.params.client_id });
+  await finishInteraction(deps.provider, req, res, { login: { accountId: account.id } });
+}

@@ -1,0 +1,45 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { clientIdMetadataDocumentPolicy } from './client-policy.ts';
+
+type Features = NonNullable<Configuration['features']>;
+
+export interface FeaturePolicies {
+  /** RFC 8707 resource indicators, backed by the registry (resource-indicators.ts). */
+  readonly resourceIndicators: Features['resourceIndicators'];
+  /** Who may introspect which token (RFC 7662 §2.1, §4; introspection-policy.ts). */
+  readonly introspectionAllowed: NonNullable<Features['introspection']>['allowedPolicy'];
+  /** Who may revoke which token (RFC 7009 §2.1). */
+  readonly revocationAllowed: NonNullable<Features['revocation']>['allowedPolicy'];
+  /** Admits or refuses one RFC 7591 registration (rate limit, bound); none: always admitted. */
+  readonly admitRegistration?: ((ctx: KoaContextWithOIDC) => Promise<false>) | undefined;
+}
+
+const DAY = 24 * 3600;
+
+/**
+ * The oidc-provider features this AS uses: the three ways a client comes to exist (MCP
+ * authorization: pre-registration, Client ID Metadata Documents, RFC 7591), resource indicators,
+ * introspection, revocation and client credentials. Everything else stays off.
+ */
+export function featureConfiguration(policies: FeaturePolicies): Features {
+  return {
+    devInteractions: { enabled: false },
+    registration: {
+      enabled: true,
+      initialAccessToken: false,
+      // Never issued (RFC 7592 management stays off); the hook admits the registration.
+      issueRegistrationAccessToken: policies.admitRegistration ?? false,
+    },
+    clientIdMetadataDocument: {
+      enabled: true,
+      ack: 'draft-02',
+      cacheDuration: { min: 60, max: DAY },
+      allowClient: clientIdMetadataDocumentPolicy,
+    },
+    resourceIndicators: policies.resourceIndicators,
+    introspection: { enabled: true, allowedPolicy: policies.introspectionAllowed },
+    revocation: { enabled: true, allowedPolicy: policies.revocationAllowed },
+    clientCredentials: { enabled: true },
+    userinfo: { enabled: false },
+  };
+}

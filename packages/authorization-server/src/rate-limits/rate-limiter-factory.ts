@@ -1,0 +1,13 @@
+import { memoryRateLimiter } from './memory-rate-limiter.ts';
+import type { RateLimiterFactory, SharedRateLimits } from './rate-limiter.ts';
+
+/**
+ * The AS's limiters: shared by every instance when the storage backend can share them
+ * (PostgreSQL), else per process. `clock` (epoch ms) is what their windows follow; tests move it.
+ */
+export function rateLimiterFactory(
+  shared: SharedRateLimits | undefined,
+  clock: () => number,
+): RateLimiterFactory {
+  return (name, limit) => shared?.limiter(name, limit, clock) ?? memoryRateLimiter(limit, clock);
+}
