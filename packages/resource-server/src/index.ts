@@ -1,5 +1,6 @@
 export { createIntrospectionVerifier } from './auth/introspection-verifier.ts';
 export { createJwtVerifier } from './auth/jwt-verifier.ts';
+export { cacheVerifiedTokens } from './auth/token-cache.ts';
 export {
   type CallerIdentity,
   callerIdentity,

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAuthorizationServerApp, demoResourceRegistry } from '@mcp-auth/authorization-server';
 import { createResourceServerApp } from '@mcp-auth/resource-server';
-import { createLogger, type Logger, listenUntilReady } from '@mcp-auth/shared';
+import {
+  createLogger,
+  type Logger,
+  listenUntilReady,
+  refuseRequestTarget,
+  requestTargetUrl,
+} from '@mcp-auth/shared';
 import { type SameOriginServerOptionsInput, sameOriginServerOptionsSchema } from './options.ts';
 import { providerTokenVerifier } from './provider-token-verifier.ts';
 
@@ -27,19 +33,6 @@ const DEFAULT_ENDPOINT_ALIASES: ReadonlyMap<string, string> = new Map([
   ['/authorize', '/auth'],
   ['/register', '/reg'],
 ]);
-
-/** RFC 9112 §3.2: a request-target the server cannot use as a path gets 400. */
-function refuseRequestTarget(res: ServerResponse): void {
-  res.statusCode = 400;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('cache-control', 'no-store');
-  res.end(
-    JSON.stringify({
-      error: 'invalid_request',
-      error_description: 'the request target is not a valid path; send an absolute path such as /mcp',
-    }),
-  );
-}
 
 /**
  * `mcp-auth-legacy`: the AS and the MCP server on one origin, both the very same code as the
@@ -81,9 +74,9 @@ export async function startSameOriginServer(
     logger,
   });
   listener.serve((req: IncomingMessage, res: ServerResponse) => {
-    // `//%20` passes Node's HTTP parser yet is no valid URL reference (it names an authority);
-    // `new URL` would throw here, uncaught, and end the process for everyone.
-    const url = URL.parse(req.url ?? '/', 'http://placeholder');
+    // The listener brought the target to origin-form; one `new URL` could still not read it
+    // (`//%20` reads as an authority there), and an uncaught throw here would end the process.
+    const url = requestTargetUrl(req);
     if (!url) return refuseRequestTarget(res);
     if (rs.owns(url.pathname)) return rs.handle(req, res);
     const alias = DEFAULT_ENDPOINT_ALIASES.get(url.pathname);

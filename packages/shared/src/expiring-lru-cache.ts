@@ -49,6 +49,11 @@ export class ExpiringLruCache<V> {
     this.#entries.delete(key);
   }
 
+  /** Forgets every entry. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
   get size(): number {
     return this.#entries.size;
   }

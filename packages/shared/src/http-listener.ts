@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { normalizeRequestTarget, refuseRequestTarget } from './request-target.ts';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -34,6 +35,8 @@ export interface HttpListener {
 export async function listenUntilReady(options: ListenOptions): Promise<HttpListener> {
   let handler: RequestHandler | undefined;
   const server = createServer((req, res) => {
+    // Every program behind this listener routes origin-form targets only (RFC 9112 §3.2).
+    if (!normalizeRequestTarget(req)) return refuseRequestTarget(res);
     if (handler) return void handler(req, res);
     res.statusCode = 503;
     res.setHeader('retry-after', '1');

@@ -50,6 +50,7 @@ export { createLogger, type LogFields, type Logger, type LogLevel, silentLogger 
 export { isLoopbackHostname, LOOPBACK_HOST_NAMES } from './loopback.ts';
 export { describeOptionErrors } from './option-errors.ts';
 export { ensurePrivateDirectory, writePrivateFile } from './private-files.ts';
+export { normalizeRequestTarget, refuseRequestTarget, requestTargetUrl } from './request-target.ts';
 export { canonicalResourceUri, sameResource } from './resource-uri.ts';
 export { hideSqliteExperimentalWarning } from './sqlite-warning.ts';
 export {

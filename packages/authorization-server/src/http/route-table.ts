@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@mcp-auth/shared';
+import { type Logger, normalizeRequestTarget, refuseRequestTarget } from '@mcp-auth/shared';
 import { errorAnswer, sendErrorJson, sendErrorPage } from './error-response.ts';
 import { HttpError } from './http-error.ts';
 
@@ -31,6 +31,9 @@ export function routeTable(
   logger: Logger,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Origin-form only from here on: an absolute-form target's authority becomes the Host, which
+    // oidc-provider's routes then see pinned to the issuer (RFC 9112 §3.2.2, §7.2).
+    if (!normalizeRequestTarget(req)) return refuseRequestTarget(res);
     const pathname = pathOf(req);
     const match = matchRoute(routes, pathname);
     try {

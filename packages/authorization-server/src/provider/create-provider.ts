@@ -2,7 +2,6 @@ import type { Logger } from '@mcp-auth/shared';
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
 import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
-import { providerErrorPage } from '../http/error-response.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { Issuer } from '../issuer.ts';
 import { PREFERRED_SIGNING_ALGORITHM, type ServerSecrets } from '../keys/server-secrets.ts';
@@ -18,6 +17,7 @@ import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspec
 import { answerJwtAccessTokensAtIntrospectionAndRevocation } from './jwt-access-token-endpoints.ts';
 import { JWT_ACCESS_TOKEN_LEDGER_MODEL, JwtAccessTokenLedger } from './jwt-access-token-ledger.ts';
 import { logProviderEvents } from './provider-events.ts';
+import { refuseFramingOfProviderPages, renderProviderError } from './provider-pages.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
 import { tokenConfiguration } from './token-configuration.ts';
 
@@ -78,10 +78,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       admitRegistration: deps.admitRegistration,
     }),
     fetch: deps.metadataFetch as Configuration['fetch'],
-    renderError: async (ctx, out) => {
-      ctx.type = 'html';
-      ctx.body = providerErrorPage(ctx.res, out, deps.issuer.host);
-    },
+    renderError: renderProviderError(deps.issuer.host),
   };
 
   const provider = new Provider(deps.issuer.url, configuration);
@@ -89,6 +86,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   patchClientBehaviour(provider);
   requireClientCredentialsPrivilege(provider, deps.privileges, deps.registry);
   answerMissingClientAuthenticationWith401(provider);
+  refuseFramingOfProviderPages(provider);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
     issuer: deps.issuer.url,
     signingKeys: deps.secrets.signingKeys,

@@ -41,5 +41,8 @@ export function featureConfiguration(policies: FeaturePolicies): Features {
     revocation: { enabled: true, allowedPolicy: policies.revocationAllowed },
     clientCredentials: { enabled: true },
     userinfo: { enabled: false },
+    // OpenID RP-initiated logout serves oidc-provider's own pages (a confirm form, a success page
+    // that loads a web font); MCP clients never use it, and signing out is the account page's.
+    rpInitiatedLogout: { enabled: false },
   };
 }

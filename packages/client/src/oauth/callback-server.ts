@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestTargetUrl } from '@mcp-auth/shared';
 
 export interface CallbackResult {
   readonly params: URLSearchParams;
@@ -35,8 +36,10 @@ export class LoopbackCallbackServer {
     this.#path = path;
     this.#observe = observe;
     server.on('request', (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (req.method !== 'GET' || url.pathname !== this.#path) {
+      // `//%20` is no URL reference and would make `new URL` throw, uncaught, ending the listener
+      // (and the sign-in) for a request any local program can send.
+      const url = requestTargetUrl(req);
+      if (req.method !== 'GET' || url?.pathname !== this.#path) {
         res.statusCode = 404;
         res.end();
         return;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { LoopbackCallbackServer } from '../../src/oauth/callback-server.ts';
 import { openBrowser, openerFor } from '../../src/oauth/open-browser.ts';
@@ -19,6 +19,32 @@ describe('loopback callback (RFC 8252 §7.3)', () => {
       assert.match(await ok.text(), /Signed in/);
       const { params } = await waiting;
       assert.equal(params.get('code'), 'the-code');
+    } finally {
+      await callback.close();
+    }
+  });
+
+  it('a request-target that is no URL (`//%20`) gets 404 and the sign-in still completes', async () => {
+    const callback = await LoopbackCallbackServer.listen(0);
+    try {
+      const waiting = callback.waitFor('good-state', 10_000);
+      const port = new URL(callback.redirectUrl).port;
+      // Any local program can send this; `new URL` throws on it, which ended the listener.
+      const status = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.end('GET //%20 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+        });
+        let answer = '';
+        socket.on('data', (chunk) => {
+          answer += chunk.toString();
+        });
+        socket.on('end', () => resolve(answer.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+      });
+      assert.equal(status, 'HTTP/1.1 404 Not Found');
+      const ok = await fetch(`${callback.redirectUrl}?code=the-code&state=good-state`);
+      assert.equal(ok.status, 200);
+      assert.equal((await waiting).params.get('code'), 'the-code');
     } finally {
       await callback.close();
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { sameResource } from '@mcp-auth/shared';
+import { requestTargetUrl, sameResource } from '@mcp-auth/shared';
 import { InvalidTokenError } from '../errors.ts';
 import { bearerChallengeError } from './bearer-challenge.ts';
 import type { TokenVerifier, VerifiedAuthInfo } from './verified-token.ts';
@@ -48,7 +48,7 @@ export async function verifyBearerToken(
   options: VerifyBearerOptions,
 ): Promise<VerifiedAuthInfo> {
   const scopes = options.challengeScopes;
-  const url = options.requestUrl ?? new URL(req.url ?? '/', 'http://placeholder');
+  const url = options.requestUrl ?? requestTargetUrl(req) ?? new URL('http://origin-form/');
   if (url.searchParams.has('access_token')) {
     // OAuth 2.1 §5.2.1 / MCP: tokens in the query string are refused, not ignored.
     throw bearerChallengeError({

@@ -24,7 +24,12 @@ export interface TokenCacheOptions {
 export function cacheVerifiedTokens(
   check: (token: string) => Promise<VerifiedToken>,
   options: TokenCacheOptions,
-): { verifyAccessToken(token: string): Promise<VerifiedAuthInfo>; cacheStats(): TokenCacheStats } {
+): {
+  verifyAccessToken(token: string): Promise<VerifiedAuthInfo>;
+  cacheStats(): TokenCacheStats;
+  /** Forgets every answer, for a verifier that learns of revocations as they happen. */
+  forgetAll(): void;
+} {
   const cache = new ExpiringLruCache<VerifiedToken>(options.maxEntries, options.now);
   let hits = 0;
   let misses = 0;
@@ -43,5 +48,6 @@ export function cacheVerifiedTokens(
       return { token, ...verified };
     },
     cacheStats: () => ({ hits, misses }),
+    forgetAll: () => cache.clear(),
   };
 }

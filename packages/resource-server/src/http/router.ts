@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { normalizeRequestTarget, requestTargetUrl } from '@mcp-auth/shared';
 import { methodNotAllowed, ResourceServerError } from '../errors.ts';
 import { answerPreflight, setCorsHeaders, setPublicCorsHeaders } from './cors.ts';
 import type { RequestGuards } from './request-guards.ts';
@@ -34,7 +35,9 @@ export function createRouter(
   for (const route of routes) for (const path of route.paths) byPath.set(path, route);
 
   return async (req, res) => {
-    const requestUrl = new URL(req.url ?? '/', 'http://placeholder');
+    if (!normalizeRequestTarget(req)) throw invalidRequestTarget();
+    const requestUrl = requestTargetUrl(req);
+    if (!requestUrl) throw invalidRequestTarget();
     if (!guards.hostAllowed(req)) throw new ResourceServerError(403, 'forbidden', 'unknown Host header');
     const route = byPath.get(requestUrl.pathname);
     if (route?.cors === 'any-origin') {
@@ -53,4 +56,13 @@ export function createRouter(
     }
     return route.handle(req, res, requestUrl);
   };
+}
+
+/** RFC 9112 §3.2: a request-target that is not a path (or an absolute URL) cannot be routed. */
+function invalidRequestTarget(): ResourceServerError {
+  return new ResourceServerError(
+    400,
+    'invalid_request',
+    'the request target must be an absolute path such as /mcp (RFC 9112 §3.2)',
+  );
 }

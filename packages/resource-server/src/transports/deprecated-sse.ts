@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestTargetUrl } from '@mcp-auth/shared';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Caller } from '../auth/verified-token.ts';
@@ -45,7 +46,7 @@ export function createDeprecatedSseEndpoint(
       await buildServer().connect(transport);
     },
     async post(req, res, body, caller) {
-      const sessionId = new URL(req.url ?? '/', 'http://placeholder').searchParams.get('sessionId');
+      const sessionId = requestTargetUrl(req)?.searchParams.get('sessionId');
       const transport = sessionId ? sessions.lookup(sessionId, caller.principal) : undefined;
       if (!sessionId) throw jsonRpcError(400, -32000, 'Missing sessionId parameter');
       // Unknown, expired, or opened by someone else: the same answer, so ids cannot be probed.
