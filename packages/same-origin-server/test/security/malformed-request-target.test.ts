@@ -8,10 +8,11 @@ import { sendRawRequest } from '@mcp-auth/test-support/fuzz/raw-http';
 import { type RunningSameOriginServer, startSameOriginServer } from '../../src/index.ts';
 
 /**
- * Denial of service by request-target: `//%20` is a valid HTTP/1.1 request-target for Node's
- * parser, but as a URL reference it names an authority, and an invalid one (WHATWG URL throws).
- * Routing must not throw on it: an exception in the request listener is uncaught and ends the
- * whole process, for everyone. RFC 9112 §3.2: an invalid request-target gets 400.
+ * Denial of service by request-target: `//%20` is a valid HTTP/1.1 origin-form target (a path
+ * whose first segment is empty, RFC 9112 §3.2.1), but `new URL(target, base)` reads it as a URL
+ * reference naming an authority, an invalid one, and throws. Routing must not throw on it: an
+ * exception in the request listener is uncaught and ends the whole process, for everyone. Such a
+ * path names nothing here (404); a target that is no path at all is 400 (RFC 9112 §3.2).
  */
 describe('a request-target that is no valid URL reference', () => {
   let home: string;
@@ -37,11 +38,18 @@ describe('a request-target that is no valid URL reference', () => {
       { port: server.port, timeoutMs: 10_000 },
     );
 
-  for (const target of ['//%20', '//[', '//a:b/mcp', '//%zz/token']) {
-    it(`GET ${target} → 400, and the server keeps answering`, async () => {
+  for (const [target, status] of [
+    ['//%20', 404],
+    ['//[', 404],
+    ['//a:b/mcp', 404],
+    ['//%zz/token', 404],
+    ['*', 400],
+    ['mcp', 400],
+  ] as const) {
+    it(`GET ${target} → ${status}, and the server keeps answering`, async () => {
       const answer = await send('GET', target);
       assert.equal(answer.kind, 'response');
-      assert.equal(answer.kind === 'response' && answer.status, 400);
+      assert.equal(answer.kind === 'response' && answer.status, status);
       const health = await send('GET', '/healthz');
       assert.equal(health.kind === 'response' && health.status, 200);
     });

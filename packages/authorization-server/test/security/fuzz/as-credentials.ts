@@ -14,6 +14,9 @@ import {
 import { DEMO_RESOURCE, type TokenSet } from '../../support/signed-in-client.ts';
 
 /** A redirect URI no client ever registers: no answer may send a browser there. */
+/** Sign-ins made up front: half give a code, half a refresh token. */
+const SINGLE_USE_SIGN_INS = 40;
+
 export const ATTACKER_REDIRECT_URI = 'https://evil.example/callback';
 export const ATTACKER_ORIGIN = new URL(ATTACKER_REDIRECT_URI).origin;
 /** A pre-registered web app's redirect URI (https, not loopback: remembered consent applies). */
@@ -86,7 +89,10 @@ export async function credentialPoolsFor(
     authMethod: 'none',
     redirectUris: [WEB_APP_REDIRECT_URI],
   });
-  for (let index = 0; index < 12; index++) {
+  // Codes and refresh tokens are single-use, and a mangled request (a wrong charset, a lying
+  // length) spends one without reaching the grant: enough of each that some request with valid
+  // credentials gets through whatever the seed.
+  for (let index = 0; index < SINGLE_USE_SIGN_INS; index++) {
     const outcome = await authorize(issuer, {
       clientId: webApp.client_id,
       redirectUri: WEB_APP_REDIRECT_URI,
