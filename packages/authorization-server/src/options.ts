@@ -36,6 +36,16 @@ export const authorizationServerOptionsSchema = z
     /** Development only: accept a plain-http issuer that is not loopback (OAuth 2.1 §1.5 forbids). */
     dangerouslyAllowInsecureIssuer: z.boolean().default(false),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * Prometheus `/metrics` on a listener of its own, never the public port; off unless a port is
+     * given. Loopback by default: expose it to your monitoring only.
+     */
+    metrics: z
+      .object({
+        port: z.number().int().min(0).max(65535),
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .optional(),
     rateLimits: z
       .object({
         registrationPerMinute: z.number().int().min(1).default(20),
@@ -43,6 +53,30 @@ export const authorizationServerOptionsSchema = z
         failedSignInsPerMinute: z.number().int().min(1).default(10),
       })
       .default({ registrationPerMinute: 20, failedSignInsPerMinute: 10 }),
+    /**
+     * How long what the AS issues lives, for people testing their clients' expiry handling
+     * (`--access-token-ttl` and the others; see README "Test your own client").
+     */
+    tokenLifetimes: z
+      .object({
+        /** Access tokens of resources that set no `accessTokenTtlSeconds` (default 3600 opaque, 300 jwt). */
+        accessTokenSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 3600)
+          .optional(),
+        /** Refresh tokens (default 30 days for public clients, 90 days for confidential ones). */
+        refreshTokenSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(365 * 24 * 3600)
+          .optional(),
+        /** Authorization codes: OAuth 2.1 §4.1.2 recommends at most 10 minutes. */
+        codeSeconds: z.number().int().min(1).max(600).default(60),
+      })
+      .default({ codeSeconds: 60 }),
     /** RFC 7591 registration: how many clients it may hold, how long they live (see README). */
     dynamicClients: z
       .object({

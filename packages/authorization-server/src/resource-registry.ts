@@ -36,7 +36,7 @@ const resourceSchema = z.object({
   tokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
   /**
    * Access token lifetime in seconds. Short by default: OAuth 2.1 §7.1, MCP security
-   * considerations. Default: see DEFAULT_ACCESS_TOKEN_TTL_SECONDS.
+   * considerations. Default: `--access-token-ttl`, else DEFAULT_ACCESS_TOKEN_TTL_SECONDS.
    */
   accessTokenTtlSeconds: z
     .number()
@@ -54,14 +54,8 @@ const resourceSchema = z.object({
  */
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = { opaque: 3600, jwt: 300 } as const;
 
-const resourceWithDefaultsSchema = resourceSchema.transform((resource) => ({
-  ...resource,
-  accessTokenTtlSeconds:
-    resource.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS[resource.tokenFormat],
-}));
-
 export const resourceRegistrySchema = z
-  .array(resourceWithDefaultsSchema)
+  .array(resourceSchema)
   .min(1)
   .superRefine((resources, ctx) => {
     const seen = new Set<string>();
@@ -74,14 +68,41 @@ export const resourceRegistrySchema = z
   });
 
 export type ResourceScope = z.infer<typeof scopeSchema>;
-export type ProtectedResource = z.infer<typeof resourceWithDefaultsSchema>;
+/** A resource as configured: its access token lifetime only when it sets its own. */
+export type RegisteredResource = z.infer<typeof resourceSchema>;
+/** A resource as the AS serves it: every lifetime known. */
+export type ProtectedResource = RegisteredResource & { readonly accessTokenTtlSeconds: number };
 export type ResourceRegistryInput = z.input<typeof resourceRegistrySchema>;
 
 export class ResourceRegistry {
   readonly #byUri: ReadonlyMap<string, ProtectedResource>;
 
-  constructor(resources: readonly ProtectedResource[]) {
-    this.#byUri = new Map(resources.map((resource) => [resource.uri, resource]));
+  /**
+   * `accessTokenTtlSeconds`: the lifetime of access tokens for resources that set none of their
+   * own (`--access-token-ttl`); without it, DEFAULT_ACCESS_TOKEN_TTL_SECONDS by token format.
+   */
+  constructor(
+    resources: readonly RegisteredResource[],
+    defaults: { readonly accessTokenTtlSeconds?: number | undefined } = {},
+  ) {
+    this.#byUri = new Map(
+      resources.map((resource) => [
+        resource.uri,
+        {
+          ...resource,
+          accessTokenTtlSeconds:
+            resource.accessTokenTtlSeconds ??
+            defaults.accessTokenTtlSeconds ??
+            DEFAULT_ACCESS_TOKEN_TTL_SECONDS[resource.tokenFormat],
+        },
+      ]),
+    );
+  }
+
+  /** The longest lifetime of a JWT access token (RFC 9068) it issues; 0 when it issues none. */
+  get longestJwtAccessTokenTtlSeconds(): number {
+    const jwt = this.all.filter((resource) => resource.tokenFormat === 'jwt');
+    return Math.max(0, ...jwt.map((resource) => resource.accessTokenTtlSeconds));
   }
 
   get all(): ProtectedResource[] {
@@ -125,8 +146,8 @@ export function demoResourceRegistry(): ResourceRegistryInput {
         description: scope.description,
         unlocks: [...scope.tools],
       })),
+      // Its lifetime is `--access-token-ttl`, else the opaque default (one hour).
       tokenFormat: 'opaque',
-      accessTokenTtlSeconds: 3600,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createLogger, listenUntilReady, localIssuer } from '@mcp-auth/shared';
+import { createLogger, type HttpListener, listenUntilReady, localIssuer } from '@mcp-auth/shared';
+import { startMetricsListener } from '@mcp-auth/shared/metrics';
 import {
   type AuthorizationServerApp,
   type AuthorizationServerOverrides,
@@ -11,6 +12,8 @@ export interface RunningAuthorizationServer extends Omit<AuthorizationServerApp,
   /** Where it listens (may differ from the issuer behind a proxy). */
   readonly url: string;
   readonly port: number;
+  /** Where `/metrics` is served, when `metrics` was given (`--metrics-port`). */
+  readonly metricsUrl?: string;
 }
 
 /** Requests in flight at close may finish for this long before their connections are cut. */
@@ -42,16 +45,30 @@ export async function startAuthorizationServer(
     await listener.close();
     throw error;
   }
+  let metricsListener: HttpListener | undefined;
+  if (options.metrics && app.metricsRegistry) {
+    try {
+      metricsListener = await startMetricsListener({ ...options.metrics, registry: app.metricsRegistry });
+    } catch (error) {
+      await listener.close();
+      await app.close();
+      throw error;
+    }
+  }
   listener.serve(app.handle);
   const url = listeningUrl(listener.server.address() as AddressInfo);
-  logger.info('authorization server started', { issuer: app.issuer, listening: url });
+  const metricsUrl = metricsListener
+    ? `${listeningUrl(metricsListener.server.address() as AddressInfo)}/metrics`
+    : undefined;
+  logger.info('authorization server started', { issuer: app.issuer, listening: url, metrics: metricsUrl });
   const { handle: _handle, ...running } = app;
   return {
     ...running,
     url,
     port: listener.port,
+    ...(metricsUrl ? { metricsUrl } : {}),
     close: async () => {
-      await listener.close();
+      await Promise.all([listener.close(), metricsListener?.close()]);
       await app.close();
     },
   };

@@ -144,6 +144,11 @@ main(process.argv.slice(2)).then(
       reportLine(error.stack ?? '');
       if (error.cause) reportLine(`caused by: ${String((error.cause as Error).stack ?? error.cause)}`);
     }
-    process.exitCode = error instanceof ClientFailure ? error.exitCode : EXIT.failure;
+    process.exitCode =
+      error instanceof UsageError
+        ? EXIT.usage
+        : error instanceof ClientFailure
+          ? error.exitCode
+          : EXIT.failure;
   },
 );

@@ -45,6 +45,13 @@ export const resourceServerOptionsSchema = z
     /** How long start-up waits for the AS to answer discovery. */
     authServerWaitSeconds: z.number().min(0).max(3600).default(60),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Prometheus `/metrics` on a listener of its own (never the MCP port); off unless a port is given. */
+    metrics: z
+      .object({
+        port: z.number().int().min(0).max(65535),
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .optional(),
   })
   .superRefine((options, ctx) => {
     if (options.maxSessionsPerSubject > options.maxSessions) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { Registry } from 'prom-client';
 import { createCallerGate } from './auth/caller-gate.ts';
 import type { TokenVerifier } from './auth/verified-token.ts';
 import { createErrorResponder } from './http/error-response.ts';
@@ -8,6 +9,7 @@ import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
 import { createRequestGuards } from './http/request-guards.ts';
 import { createRouter, type Route } from './http/router.ts';
 import { buildMcpServer } from './mcp-server.ts';
+import { ResourceServerMetrics } from './metrics/resource-server-metrics.ts';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata.ts';
 import {
   deprecatedSseRoutes,
@@ -38,9 +40,13 @@ export interface ResourceServerAppConfig {
   readonly now?: () => number;
   /** Reads MCP request bodies; `readJsonBody` when absent. */
   readonly readJsonBody?: JsonBodyReader;
+  /** Counts and times requests for `/metrics` (`--metrics-port`); nothing is measured without. */
+  readonly metrics?: boolean;
 }
 
 export interface ResourceServerApp {
+  /** The Prometheus registry, when `metrics` was asked for. */
+  readonly metricsRegistry?: Registry;
   /** Whether a path is this app's (metadata, MCP endpoint, deprecated SSE endpoints). */
   owns(pathname: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -97,7 +103,19 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
   });
-  const route = createRouter(routes, guards);
+  const metrics = config.metrics
+    ? new ResourceServerMetrics({
+        activeSessions: () => ({
+          streamableHttp: streamable?.activeSessions() ?? 0,
+          sse: sse?.activeSessions() ?? 0,
+        }),
+        ...(verifier.cacheStats
+          ? { tokenCache: () => verifier.cacheStats?.() ?? { hits: 0, misses: 0 } }
+          : {}),
+      })
+    : undefined;
+  const routeNames = new WeakMap<IncomingMessage, string>();
+  const route = createRouter(routes, guards, metrics ? (req, name) => routeNames.set(req, name) : undefined);
   const answerError = createErrorResponder({
     logger,
     resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl),
@@ -109,12 +127,15 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
     mcpPath,
   ]);
 
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    stats.countRequest();
+    return route(req, res).catch((error: unknown) => answerError(req, res, error));
+  };
   return {
+    ...(metrics ? { metricsRegistry: metrics.registry } : {}),
     owns: (pathname) => ownedPaths.has(pathname),
-    handle(req, res) {
-      stats.countRequest();
-      return route(req, res).catch((error: unknown) => answerError(req, res, error));
-    },
+    // Without metrics, the handler as it is: nothing added to the request path.
+    handle: metrics ? metrics.http.instrument(handle, (req) => routeNames.get(req)) : handle,
     async close() {
       await Promise.allSettled([streamable?.close(), sse?.close()]);
     },

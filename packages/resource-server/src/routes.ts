@@ -10,6 +10,7 @@ import type { StreamableHttpEndpoint } from './transports/streamable-http.ts';
 export function protectedResourceMetadataRoute(resourceUrl: string, authorizationServer: string): Route {
   const document = JSON.stringify(protectedResourceMetadata(resourceUrl, authorizationServer));
   return {
+    name: 'protected_resource_metadata',
     paths: protectedResourceMetadataPaths(resourceUrl),
     methods: ['GET', 'HEAD'],
     cors: 'any-origin',
@@ -22,6 +23,7 @@ export function protectedResourceMetadataRoute(resourceUrl: string, authorizatio
 
 /** For load balancers and start-up scripts: no token, no CORS, any method. */
 export const HEALTH_ROUTE: Route = {
+  name: 'healthz',
   paths: ['/healthz'],
   methods: 'any',
   cors: 'none',
@@ -38,6 +40,7 @@ export function streamableHttpRoute(
   endpoint: StreamableHttpEndpoint,
 ): Route {
   return {
+    name: 'mcp',
     paths: [mcpPath],
     methods: ['GET', 'POST', 'DELETE'],
     cors: 'allowed-origins',
@@ -58,6 +61,7 @@ export function deprecatedSseRoutes(
 ): Route[] {
   return [
     {
+      name: 'sse_stream',
       paths: [paths.stream],
       methods: ['GET'],
       cors: 'allowed-origins',
@@ -68,6 +72,7 @@ export function deprecatedSseRoutes(
       },
     },
     {
+      name: 'sse_messages',
       paths: [paths.messages],
       methods: ['POST'],
       cors: 'allowed-origins',

@@ -1,4 +1,11 @@
-import { createLogger, type Logger, listenUntilReady, localMcpUrl } from '@mcp-auth/shared';
+import {
+  createLogger,
+  type HttpListener,
+  type Logger,
+  listenUntilReady,
+  localMcpUrl,
+} from '@mcp-auth/shared';
+import { startMetricsListener } from '@mcp-auth/shared/metrics';
 import { discoverAuthorizationServer } from './auth/authorization-server-metadata.ts';
 import { createTokenVerifier } from './auth/create-token-verifier.ts';
 import type { TokenVerifier } from './auth/verified-token.ts';
@@ -13,6 +20,8 @@ export interface RunningResourceServer {
   readonly port: number;
   readonly authorizationServer: string;
   readonly verifier: TokenVerifier['kind'];
+  /** Where `/metrics` is served, when `metrics` was given (`--metrics-port`). */
+  readonly metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -24,6 +33,8 @@ export interface ResourceServerOverrides {
   readonly now?: () => number;
   /** Reads MCP request bodies; replaceable so tests can watch when bodies are read. */
   readonly readJsonBody?: JsonBodyReader;
+  /** JWT verification: least time between JWKS fetches (default 30 s); tests shorten it. */
+  readonly jwksRefetchCooldownMs?: number;
 }
 
 /**
@@ -46,6 +57,10 @@ export async function startResourceServer(
     logger,
     env: overrides.env ?? process.env,
     ...fetchImpl,
+    ...(overrides.now ? { now: overrides.now } : {}),
+    ...(overrides.jwksRefetchCooldownMs !== undefined
+      ? { jwksRefetchCooldownMs: overrides.jwksRefetchCooldownMs }
+      : {}),
   });
   if (options.dangerouslyAcceptAnyAudience) {
     logger.warn('DANGEROUS: token audience is not checked; any token from this AS opens this server');
@@ -70,6 +85,7 @@ export async function startResourceServer(
         maxPerPrincipal: options.maxSessionsPerSubject,
       },
       logger,
+      metrics: options.metrics !== undefined,
       ...(overrides.now ? { now: overrides.now } : {}),
       ...(overrides.readJsonBody ? { readJsonBody: overrides.readJsonBody } : {}),
     });
@@ -77,6 +93,19 @@ export async function startResourceServer(
     await listener.close();
     throw error;
   }
+  let metricsListener: HttpListener | undefined;
+  if (options.metrics && app.metricsRegistry) {
+    try {
+      metricsListener = await startMetricsListener({ ...options.metrics, registry: app.metricsRegistry });
+    } catch (error) {
+      await app.close();
+      await listener.close();
+      throw error;
+    }
+  }
+  const metricsUrl = metricsListener
+    ? `http://${hostForUrl(options.metrics?.host ?? '127.0.0.1')}:${metricsListener.port}/metrics`
+    : undefined;
   listener.serve(app.handle);
 
   logger.info('resource server started', {
@@ -90,9 +119,14 @@ export async function startResourceServer(
     port: listener.port,
     authorizationServer: metadata.issuer,
     verifier: verifier.kind,
+    ...(metricsUrl ? { metricsUrl } : {}),
     close: async () => {
       await app.close();
-      await listener.close();
+      await Promise.all([listener.close(), metricsListener?.close()]);
     },
   };
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, type DevIntrospectionCredentials, type Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
+import type { Registry } from 'prom-client';
 import { AccountService } from '../accounts/account-service.ts';
 import type { DemoAccount } from '../accounts/demo-account.ts';
 import { createSafeFetch } from '../client-metadata/safe-fetch.ts';
+import { ClientActivity, trackClientUse } from '../clients/client-activity.ts';
 import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
-import { DynamicClientActivity, trackDynamicClientUse } from '../clients/dynamic-client-activity.ts';
 import { expiringDynamicClients, registrationAdmission } from '../clients/dynamic-client-registration.ts';
 import {
   type PreregisteredClient,
@@ -19,7 +20,11 @@ import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { SignInThrottle } from '../interactions/sign-in-throttle.ts';
 import { type Issuer, issuerFrom } from '../issuer.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
+import { startKeyRefresh } from '../keys/key-refresh.ts';
+import type { KeyRetention } from '../keys/keys-in-force.ts';
+import { installKeys } from '../keys/provider-keys.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
+import { AuthorizationServerMetrics } from '../metrics/authorization-server-metrics.ts';
 import {
   type AuthorizationServerOptions,
   type AuthorizationServerOptionsInput,
@@ -31,6 +36,7 @@ import {
   devIntrospectionClient,
 } from '../provider/dev-introspection-client.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
+import { ID_TOKEN_TTL_SECONDS, SESSION_TTL_SECONDS } from '../provider/token-configuration.ts';
 import { rateLimiterFactory } from '../rate-limits/rate-limiter-factory.ts';
 import { ResourceRegistry } from '../resource-registry.ts';
 import { explainDataDirError } from '../storage/data-dir-errors.ts';
@@ -49,6 +55,10 @@ export interface AuthorizationServerApp {
   readonly demoAccount?: DemoAccount;
   readonly devIntrospectionCredentials?: DevIntrospectionCredentials;
   readonly dataDir: string;
+  /** The Prometheus registry, when metrics are on (`--metrics-port`): the server exposes it. */
+  readonly metricsRegistry?: Registry;
+  /** Re-reads the keys now, as the server does every 30 seconds (after `keys rotate`). */
+  refreshKeys(): Promise<void>;
   /**
    * Pre-registers a client the operator trusts (what `mcp-auth-as clients add` does); a resource
    * server's `resources` must be ones this server serves.
@@ -70,6 +80,8 @@ export interface AuthorizationServerOverrides {
    * registration bound; tests move it instead of sleeping.
    */
   readonly clock?: () => number;
+  /** How often the keys are re-read (default 30 s); tests make it short. */
+  readonly keyRefreshIntervalMs?: number;
 }
 
 /**
@@ -116,87 +128,138 @@ async function assemble(
   overrides: AuthorizationServerOverrides,
   logger: Logger,
 ): Promise<AuthorizationServerApp> {
+  const clock = overrides.clock ?? Date.now;
+  const metrics = options.metrics ? new AuthorizationServerMetrics() : undefined;
+  const registry = new ResourceRegistry(options.resources, {
+    accessTokenTtlSeconds: options.tokenLifetimes.accessTokenSeconds,
+  });
   const secretsStore = backend.secrets ?? fileSecretsStore(join(options.dataDir, dataDirFiles.secrets));
   const secrets = await secretsStore.loadOrCreate(generateServerSecrets);
-  const accounts = new AccountService(backend.accounts);
-  const aids = await prepareDevelopmentAids(options, issuer, accounts, backend.accounts, logger);
-  const devCredentials = aids.devIntrospectionCredentials;
-  const registry = new ResourceRegistry(options.resources);
-  const consentMemory = new ConsentMemory(backend.artifacts);
-  const adapter = createOidcAdapterFactory(backend.artifacts, {
-    onConsumeRace: (race) =>
-      logger.warn('a code or refresh token was redeemed twice at once; its grant is revoked', { ...race }),
+  let provider: Provider | undefined;
+  const keys = await startKeyRefresh(secrets, {
+    store: secretsStore,
+    retention: keyRetention(registry),
+    // The provider is built with the keys in force; later changes are put into it as they come.
+    install: (inForce) => provider && installKeys(provider, inForce),
+    now: clock,
+    ...(overrides.keyRefreshIntervalMs ? { intervalMs: overrides.keyRefreshIntervalMs } : {}),
+    logger,
   });
-  const clientIp = clientIpResolver(options.trustProxy);
-  const clock = overrides.clock ?? Date.now;
-  const limiter = rateLimiterFactory(backend.rateLimits, clock);
-  const provider = createProvider({
-    issuer,
-    registry,
-    secrets,
-    // Clients oidc-provider saves are RFC 7591 registrations: they expire unless used.
-    adapter: expiringDynamicClients(adapter, options.dynamicClients.unusedLifetimeSeconds),
-    accounts,
-    consentMemory,
-    metadataFetch: createSafeFetch({
-      allowLoopback: options.dangerouslyAllowLoopbackClientMetadata,
-      ...(overrides.clientMetadataCa ? { ca: overrides.clientMetadataCa } : {}),
-    }),
-    staticClients: devCredentials ? [devIntrospectionClient(devCredentials)] : [],
-    privileges: new ClientPrivilegeRecords(backend.artifacts, {
-      staticPrivileges: new Map(
-        devCredentials ? [[devCredentials.client_id, DEV_INTROSPECTION_PRIVILEGES]] : [],
-      ),
-    }),
-    admitRegistration: registrationAdmission({
-      limiter: limiter('registration', {
-        points: options.rateLimits.registrationPerMinute,
-        windowSeconds: 60,
+  try {
+    return await serveWithKeys();
+  } catch (error) {
+    // A start that fails after the keys' timer began must not leave it running.
+    keys.stop();
+    throw error;
+  }
+
+  /** Everything else, built once the keys are in force (the provider is made with them). */
+  async function serveWithKeys(): Promise<AuthorizationServerApp> {
+    const accounts = new AccountService(backend.accounts);
+    const aids = await prepareDevelopmentAids(options, issuer, accounts, backend.accounts, logger);
+    const devCredentials = aids.devIntrospectionCredentials;
+    const consentMemory = new ConsentMemory(backend.artifacts);
+    const adapter = createOidcAdapterFactory(backend.artifacts, {
+      onConsumeRace: (race) =>
+        logger.warn('a code or refresh token was redeemed twice at once; its grant is revoked', { ...race }),
+    });
+    const clientIp = clientIpResolver(options.trustProxy);
+    const limiter = rateLimiterFactory(backend.rateLimits, clock);
+    provider = createProvider({
+      issuer,
+      registry,
+      keys: keys.current,
+      // Clients oidc-provider saves are RFC 7591 registrations: they expire unless used.
+      adapter: expiringDynamicClients(adapter, options.dynamicClients.unusedLifetimeSeconds),
+      accounts,
+      consentMemory,
+      metadataFetch: createSafeFetch({
+        allowLoopback: options.dangerouslyAllowLoopbackClientMetadata,
+        ...(overrides.clientMetadataCa ? { ca: overrides.clientMetadataCa } : {}),
       }),
-      clientIp,
-      artifacts: backend.artifacts,
-      limits: options.dynamicClients,
-      now: clock,
-    }),
-    trustProxy: options.trustProxy,
-    logger,
-  });
-  trackDynamicClientUse(
-    provider,
-    new DynamicClientActivity(backend.artifacts, {
-      idleLifetimeSeconds: options.dynamicClients.idleLifetimeSeconds,
-      maxRemembered: options.dynamicClients.max,
-      now: clock,
-    }),
-    logger,
-  );
-  const handle = appRequestHandler({
-    provider,
-    issuer,
-    logger,
-    interactions: {
+      staticClients: devCredentials ? [devIntrospectionClient(devCredentials)] : [],
+      privileges: new ClientPrivilegeRecords(backend.artifacts, {
+        staticPrivileges: new Map(
+          devCredentials ? [[devCredentials.client_id, DEV_INTROSPECTION_PRIVILEGES]] : [],
+        ),
+      }),
+      admitRegistration: registrationAdmission({
+        limiter: limiter('registration', {
+          points: options.rateLimits.registrationPerMinute,
+          windowSeconds: 60,
+        }),
+        clientIp,
+        artifacts: backend.artifacts,
+        limits: options.dynamicClients,
+        now: clock,
+        ...(metrics ? { onRateLimited: () => metrics.rateLimitHit('registration') } : {}),
+      }),
+      trustProxy: options.trustProxy,
+      tokenLifetimes: options.tokenLifetimes,
+      logger,
+    });
+    trackClientUse(
+      provider,
+      new ClientActivity(backend.artifacts, {
+        idleLifetimeSeconds: options.dynamicClients.idleLifetimeSeconds,
+        maxRemembered: options.dynamicClients.max,
+        now: clock,
+      }),
+      logger,
+    );
+    metrics?.observeProvider(provider);
+    const handle = appRequestHandler({
+      provider,
+      issuer,
+      logger,
+      ...(metrics ? { nameRoute: (req, name) => metrics.nameRoute(req, name) } : {}),
+      interactions: {
+        provider,
+        accounts,
+        registry,
+        csrf: new CsrfProtection(() => keys.current().cookieKeys, issuer.origin),
+        consentMemory,
+        signInThrottle: new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute),
+        logger,
+        clientIp,
+        issuer,
+        ...(aids.demoAccount && issuer.isLoopback ? { demoAccountHint: aids.demoAccount } : {}),
+        ...(metrics ? { countSignIn: (outcome) => metrics.signIn(outcome) } : {}),
+      },
+    });
+    const stopPurges = startStoragePurges(backend, logger);
+    return {
+      issuer: issuer.url,
+      handle: metrics
+        ? metrics.http.instrument(handle, (req: IncomingMessage) => metrics.routeOf(req))
+        : handle,
       provider,
       accounts,
-      registry,
-      csrf: new CsrfProtection(secrets.cookieKeys[0] ?? '', issuer.origin),
-      consentMemory,
-      signInThrottle: new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute),
-      logger,
-      clientIp,
-      issuer,
-      ...(aids.demoAccount && issuer.isLoopback ? { demoAccountHint: aids.demoAccount } : {}),
-    },
-  });
-  const stopPurges = startStoragePurges(backend, logger);
+      dataDir: options.dataDir,
+      ...aids,
+      ...(metrics ? { metricsRegistry: metrics.registry } : {}),
+      refreshKeys: () => keys.refresh(),
+      registerClient: (input) =>
+        registerPreregisteredClient({ adapter, artifacts: backend.artifacts, registry }, input),
+      close: async () => {
+        keys.stop();
+        stopPurges();
+      },
+    };
+  }
+}
+
+/** Clock skew allowed between the AS and whoever verifies what it signed. */
+const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * How long replaced keys stay (keys/keys-in-force.ts): signing keys while a JWT access token or
+ * an ID token they signed can still be valid, cookie keys while a sign-in session cookie can.
+ */
+function keyRetention(registry: ResourceRegistry): KeyRetention {
   return {
-    issuer: issuer.url,
-    handle,
-    provider,
-    accounts,
-    dataDir: options.dataDir,
-    ...aids,
-    registerClient: (input) =>
-      registerPreregisteredClient({ adapter, artifacts: backend.artifacts, registry }, input),
-    close: async () => stopPurges(),
+    signingSeconds:
+      Math.max(ID_TOKEN_TTL_SECONDS, registry.longestJwtAccessTokenTtlSeconds) + CLOCK_SKEW_SECONDS,
+    cookieSeconds: SESSION_TTL_SECONDS + CLOCK_SKEW_SECONDS,
   };
 }

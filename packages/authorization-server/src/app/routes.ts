@@ -13,6 +13,8 @@ export interface AppRoutesDependencies {
   /** Its host is the only one every URL the AS builds may use, whatever the request says. */
   readonly issuer: Issuer;
   readonly logger: Logger;
+  /** Names each request's route for the metrics, when they are on. */
+  readonly nameRoute?: (req: IncomingMessage, name: string) => void;
 }
 
 /** RFC 8414 §3: the authorization server metadata, at the OAuth well-known path. */
@@ -27,10 +29,16 @@ const OAUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
 export function appRequestHandler(deps: AppRoutesDependencies) {
   const toProvider = providerRoute(deps.provider, deps.issuer);
   const routes: Route[] = [
-    { path: '/healthz', errors: 'json', handle: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
-    { path: STYLESHEET_PATH, errors: 'json', handle: (_req, res) => sendStylesheet(res) },
+    {
+      name: 'healthz',
+      path: '/healthz',
+      errors: 'json',
+      handle: (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    },
+    { name: 'stylesheet', path: STYLESHEET_PATH, errors: 'json', handle: (_req, res) => sendStylesheet(res) },
     ...interactionRoutes(deps.interactions),
     {
+      name: 'discovery',
       path: OAUTH_METADATA_PATH,
       errors: 'json',
       handle: (req, res) => {
@@ -40,7 +48,7 @@ export function appRequestHandler(deps: AppRoutesDependencies) {
       },
     },
   ];
-  return routeTable(routes, toProvider, deps.logger);
+  return routeTable(routes, toProvider, deps.logger, deps.nameRoute);
 }
 
 /**

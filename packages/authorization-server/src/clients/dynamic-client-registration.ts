@@ -29,7 +29,7 @@ export const DEFAULT_DYNAMIC_CLIENT_LIMITS: DynamicClientLimits = {
  * `unusedLifetimeSeconds` (storage treats it as gone from then on, and the purge deletes it).
  * oidc-provider saves a Client only when RFC 7591 registration creates one (RFC 7592 management
  * is off); operator-registered clients are written through the plain factory and never expire.
- * `DynamicClientActivity` moves the expiry on while the client is used.
+ * `ClientActivity` (client-activity.ts) moves the expiry on while the client is used.
  */
 export function expiringDynamicClients(
   factory: AdapterFactory,
@@ -62,6 +62,8 @@ export interface RegistrationAdmissionOptions {
   readonly limits: DynamicClientLimits;
   /** Milliseconds. */
   readonly now?: () => number;
+  /** Told of each registration the rate limit refused (the metrics' rate-limit hits). */
+  readonly onRateLimited?: () => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export function registrationAdmission(options: RegistrationAdmissionOptions) {
   return async (ctx: KoaContextWithOIDC): Promise<false> => {
     const decision = await options.limiter.consume(options.clientIp(ctx.req));
     if (!decision.allowed) {
+      options.onRateLimited?.();
       ctx.set('retry-after', String(decision.retryAfterSeconds));
       throw new HttpError(
         429,

@@ -1,5 +1,8 @@
 import type { Environment } from '@mcp-auth/shared';
+import { runBackupCommand } from './backup-command.ts';
 import { runClientsCommand } from './clients-command.ts';
+import { runGrantsCommand } from './grants-command.ts';
+import { runKeysCommand } from './keys-command.ts';
 import { runServeCommand } from './serve-command.ts';
 import { runUsersCommand } from './users-command.ts';
 
@@ -16,11 +19,14 @@ const SUBCOMMANDS: ReadonlyMap<string, Command> = new Map([
   ['serve', runServeCommand],
   ['users', runUsersCommand],
   ['clients', runClientsCommand],
+  ['grants', runGrantsCommand],
+  ['keys', runKeysCommand],
+  ['backup', runBackupCommand],
 ]);
 
 /**
- * `mcp-auth-as [serve] …`, `mcp-auth-as users …`, `mcp-auth-as clients …`: runs the command and
- * resolves to its exit code. Without a subcommand it serves.
+ * `mcp-auth-as [serve] …`, and the operator's commands `users`, `clients`, `grants`, `keys`,
+ * `backup`: runs the command and resolves to its exit code. Without a subcommand it serves.
  */
 export function runMcpAuthAs(argv: string[], env: Environment, io: CommandIo): Promise<number> {
   const [name = '', ...rest] = argv;

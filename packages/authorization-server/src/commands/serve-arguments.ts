@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UsageError } from '@mcp-auth/shared';
+import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
@@ -15,6 +15,11 @@ const SERVE_FLAGS = {
   'resource-token-format': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'max-dynamic-clients': { type: 'string' },
+  'access-token-ttl': { type: 'string' },
+  'refresh-token-ttl': { type: 'string' },
+  'code-ttl': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   'log-level': { type: 'string' },
   'dangerously-allow-loopback-client-metadata': { type: 'boolean' },
   'dangerously-allow-insecure-issuer': { type: 'boolean' },
@@ -31,6 +36,7 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
   const { values, positionals } = parseOrUsageError(argv);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = values.port ?? env.PORT;
+  const config = values.config !== undefined ? readConfigFile(values.config) : {};
   return {
     help: values.help === true,
     options: {
@@ -39,7 +45,9 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
       ...(values.issuer !== undefined ? { issuer: values.issuer } : {}),
       dataDir: dataDirFrom(values, env),
       ...databaseFrom(values, env),
-      ...resourcesFrom(values),
+      ...resourcesFrom(values, config),
+      tokenLifetimes: tokenLifetimesFrom(values, config),
+      ...metricsFrom(values),
       trustProxy: values['trust-proxy'] === true,
       ...(values['max-dynamic-clients'] !== undefined
         ? { dynamicClients: { max: parseMaxDynamicClients(values['max-dynamic-clients']) } }
@@ -55,13 +63,16 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
  * The registry comes from `--config`, `--resource` flags, or both (merged); with neither, the
  * demo registry applies. A `--resource` gets the scopes of `--resource-scopes` (default `user`).
  */
-function resourcesFrom(values: {
-  config?: string;
-  resource?: string[];
-  'resource-scopes'?: string;
-  'resource-token-format'?: string;
-}): Pick<AuthorizationServerOptionsInput, 'resources'> {
-  const fromFile = values.config !== undefined ? (readConfigFile(values.config).resources ?? []) : [];
+function resourcesFrom(
+  values: {
+    config?: string;
+    resource?: string[];
+    'resource-scopes'?: string;
+    'resource-token-format'?: string;
+  },
+  config: ConfigFile,
+): Pick<AuthorizationServerOptionsInput, 'resources'> {
+  const fromFile = config.resources ?? [];
   const format = values['resource-token-format'];
   if (format !== undefined && format !== 'opaque' && format !== 'jwt') {
     throw new UsageError(`--resource-token-format must be opaque or jwt, not "${format}"`);
@@ -74,7 +85,58 @@ function resourcesFrom(values: {
     ...(format ? { tokenFormat: format } : {}),
   }));
   const resources = [...(fromFile as unknown[]), ...fromFlags];
-  return resources.length > 0 || values.config !== undefined ? { resources: resources as never } : {};
+  // A config file holding only lifetimes keeps the demo registry; one naming `resources` replaces it.
+  return resources.length > 0 || config.resources !== undefined ? { resources: resources as never } : {};
+}
+
+/** Seconds a lifetime flag may say (zod then checks each lifetime's own range). */
+const MAX_LIFETIME_SECONDS = 365 * 24 * 3600;
+
+/**
+ * `--access-token-ttl`, `--refresh-token-ttl`, `--code-ttl` (seconds), each over the config file's
+ * `accessTokenTtlSeconds`, `refreshTokenTtlSeconds`, `codeTtlSeconds`.
+ */
+function tokenLifetimesFrom(
+  values: { 'access-token-ttl'?: string; 'refresh-token-ttl'?: string; 'code-ttl'?: string },
+  config: ConfigFile,
+): NonNullable<AuthorizationServerOptionsInput['tokenLifetimes']> {
+  const seconds = (flag: string, value: string | undefined, fromFile: unknown) =>
+    value !== undefined ? lifetimeFlag(flag, value) : (fromFile as number | undefined);
+  const access = seconds('--access-token-ttl', values['access-token-ttl'], config.accessTokenTtlSeconds);
+  const refresh = seconds('--refresh-token-ttl', values['refresh-token-ttl'], config.refreshTokenTtlSeconds);
+  const code = seconds('--code-ttl', values['code-ttl'], config.codeTtlSeconds);
+  return {
+    ...(access !== undefined ? { accessTokenSeconds: access } : {}),
+    ...(refresh !== undefined ? { refreshTokenSeconds: refresh } : {}),
+    ...(code !== undefined ? { codeSeconds: code } : {}),
+  };
+}
+
+function lifetimeFlag(flag: string, value: string): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIFETIME_SECONDS) {
+    throw new UsageError(
+      `${flag} must be a number of seconds from 1 to ${MAX_LIFETIME_SECONDS}, not "${value}"`,
+    );
+  }
+  return Number(value);
+}
+
+/** `/metrics` on its own listener, only when `--metrics-port` is given. */
+function metricsFrom(values: {
+  'metrics-port'?: string;
+  'metrics-host'?: string;
+}): Pick<AuthorizationServerOptionsInput, 'metrics'> {
+  const port = values['metrics-port'];
+  if (port === undefined) {
+    if (values['metrics-host'] !== undefined) throw new UsageError('--metrics-host needs --metrics-port');
+    return {};
+  }
+  return {
+    metrics: {
+      port: wholeNumberFlag('--metrics-port', port, 65535),
+      ...(values['metrics-host'] !== undefined ? { host: values['metrics-host'] } : {}),
+    },
+  };
 }
 
 function parseOrUsageError(argv: string[]) {
@@ -99,8 +161,24 @@ function parsePort(value: string): number {
   return Number(value);
 }
 
-/** The config file holds the resource registry: `{ "resources": [ ... ] }` (see README). */
-function readConfigFile(path: string): Pick<AuthorizationServerOptionsInput, 'resources'> {
+/** What the config file may hold (see README): the resource registry and the lifetimes. */
+interface ConfigFile {
+  readonly resources?: unknown[];
+  readonly accessTokenTtlSeconds?: unknown;
+  readonly refreshTokenTtlSeconds?: unknown;
+  readonly codeTtlSeconds?: unknown;
+}
+
+const CONFIG_KEYS: ReadonlySet<string> = new Set([
+  '$schema',
+  'resources',
+  'accessTokenTtlSeconds',
+  'refreshTokenTtlSeconds',
+  'codeTtlSeconds',
+]);
+
+/** The config file: `{ "resources": [ ... ], "accessTokenTtlSeconds": 10, ... }` (see README). */
+function readConfigFile(path: string): ConfigFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -116,10 +194,21 @@ function readConfigFile(path: string): Pick<AuthorizationServerOptionsInput, 're
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`the config file ${path} must hold a JSON object like { "resources": [...] }`);
   }
-  const unknownKeys = Object.keys(parsed).filter((key) => key !== 'resources' && key !== '$schema');
+  const unknownKeys = Object.keys(parsed).filter((key) => !CONFIG_KEYS.has(key));
   if (unknownKeys.length > 0) {
-    throw new UsageError(`the config file ${path} has unknown keys: ${unknownKeys.join(', ')}`);
+    throw new UsageError(
+      `the config file ${path} has unknown keys: ${unknownKeys.join(', ')} (it may hold ${[...CONFIG_KEYS].slice(1).join(', ')})`,
+    );
   }
-  const { resources } = parsed as { resources?: unknown };
-  return resources === undefined ? {} : { resources: resources as never };
+  const config = parsed as ConfigFile;
+  if (config.resources !== undefined && !Array.isArray(config.resources)) {
+    throw new UsageError(`the config file ${path}: "resources" must be a list of resources`);
+  }
+  for (const key of ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'codeTtlSeconds'] as const) {
+    const value = config[key];
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) {
+      throw new UsageError(`the config file ${path}: ${key} must be a whole number of seconds, at least 1`);
+    }
+  }
+  return config;
 }

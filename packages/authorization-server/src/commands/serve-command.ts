@@ -5,8 +5,11 @@ import { type RunningAuthorizationServer, startAuthorizationServer } from '../se
 import { parseServeArgs } from './serve-arguments.ts';
 
 export const SERVE_USAGE = `Usage: mcp-auth-as [--port=${DEFAULT_AUTHORIZATION_SERVER_PORT}] [options]
-       mcp-auth-as users <add|passwd|remove|list> ...
-       mcp-auth-as clients <add|remove> ...
+       mcp-auth-as users <add|passwd|remove|list|lock|unlock> ...
+       mcp-auth-as clients <add|list|show|remove> ...
+       mcp-auth-as grants <list|revoke> ...
+       mcp-auth-as keys <list|rotate> ...
+       mcp-auth-as backup FILE ...
 
 The OAuth 2.1 Authorization Server for MCP: sign-in and consent pages, client registration
 (pre-registered, Client ID Metadata Documents, dynamic), tokens, introspection, revocation.
@@ -19,7 +22,8 @@ Options:
                       (default $XDG_DATA_HOME/mcp-auth/authorization-server; env MCP_AUTH_AS_DATA_DIR)
   --database-url URL  PostgreSQL instead of SQLite, for several instances (env DATABASE_URL)
   --database-schema S its schema (default public; env MCP_AUTH_AS_DATABASE_SCHEMA)
-  --config FILE       JSON file with the protected resource registry: { "resources": [...] }
+  --config FILE       JSON file: { "resources": [...] } (the protected resource registry) and
+                      the lifetimes accessTokenTtlSeconds, refreshTokenTtlSeconds, codeTtlSeconds
   --resource URI      register a protected resource (repeatable; adds to --config)
   --resource-scopes S its scopes, space-separated (default "user")
   --resource-token-format F
@@ -28,6 +32,14 @@ Options:
   --trust-proxy       trust X-Forwarded-For/-Proto from a reverse proxy
   --max-dynamic-clients N
                       most clients dynamic registration may hold (default 10000)
+  --access-token-ttl SECONDS
+                      access token lifetime for resources that set none (default 3600
+                      opaque, 300 jwt); short ones let you try a client's expiry handling
+  --refresh-token-ttl SECONDS
+                      refresh token lifetime (default 30 days public, 90 days confidential)
+  --code-ttl SECONDS  authorization code lifetime (default 60, at most 600)
+  --metrics-port N    serve Prometheus /metrics on this port (off by default)
+  --metrics-host H    address of the metrics listener (default 127.0.0.1)
   --log-level L       debug, info (default), warn or error
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback
@@ -72,6 +84,7 @@ function banner(server: RunningAuthorizationServer): string {
     `  revoke         ${server.issuer}/token/revocation`,
     `  jwks           ${server.issuer}/jwks`,
     `  data folder    ${server.dataDir}`,
+    ...(server.metricsUrl ? [`  metrics        ${server.metricsUrl}`] : []),
   ];
   if (server.demoAccount) {
     lines.push(

@@ -11,6 +11,8 @@ export type RouteHandler = (
 
 /** One row of a route table. */
 export interface Route {
+  /** What the metrics call it (`route` label); the path when it is a string and this is left out. */
+  readonly name?: string;
   /** The path exactly, or a pattern of it whose groups are handed to `handle`. */
   readonly path: string | RegExp;
   /** The methods answered; any other gets 405. Every method when left out. */
@@ -29,6 +31,7 @@ export function routeTable(
   routes: readonly Route[],
   fallback: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   logger: Logger,
+  nameRoute?: (req: IncomingMessage, name: string) => void,
 ) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // Origin-form only from here on: an absolute-form target's authority becomes the Host, which
@@ -36,6 +39,7 @@ export function routeTable(
     if (!normalizeRequestTarget(req)) return refuseRequestTarget(res);
     const pathname = pathOf(req);
     const match = matchRoute(routes, pathname);
+    if (match && nameRoute) nameRoute(req, routeName(match.route));
     try {
       if (!match) return await fallback(req, res);
       assertMethodAllowed(match.route, req.method);
@@ -52,6 +56,10 @@ export function routeTable(
       else sendErrorJson(res, answer);
     }
   };
+}
+
+function routeName(route: Route): string {
+  return route.name ?? (typeof route.path === 'string' ? route.path : 'unnamed');
 }
 
 /** The request target's path, without query or fragment, as sent (not normalised). */

@@ -1,5 +1,6 @@
 import { LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
+import { clientNameToShow } from '../pages/index.ts';
 import type { ResourceRegistry } from '../resource-registry.ts';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -50,7 +51,7 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
   });
   return {
     client: {
-      name: client.clientName ?? client.clientId,
+      name: clientNameToShow(client.clientName, client.clientId),
       id: client.clientId,
       ...(client.clientUri ? { uri: client.clientUri } : {}),
     },

@@ -11,24 +11,45 @@ import type { IncomingMessage } from 'node:http';
  * The interaction cookie is also `SameSite=Lax`, so a cross-site post carries no interaction.
  */
 export class CsrfProtection {
-  readonly #key: Buffer;
+  readonly #secrets: () => readonly string[];
   readonly #origin: string;
+  readonly #derived = new Map<string, Buffer>();
 
-  constructor(secret: string, issuerOrigin: string) {
-    this.#key = createHmac('sha256', secret).update('mcp-auth interaction csrf v1').digest();
+  /**
+   * `secrets`: the cookie keys in force, the signing one first. After a key rotation a page
+   * rendered with the previous key still posts successfully while that key is accepted.
+   */
+  constructor(secrets: () => readonly string[], issuerOrigin: string) {
+    this.#secrets = secrets;
     this.#origin = issuerOrigin;
   }
 
   tokenFor(interactionUid: string): string {
-    return createHmac('sha256', this.#key).update(interactionUid).digest('base64url');
+    return this.#tokenWith(this.#secrets()[0] ?? '', interactionUid);
   }
 
   isValid(req: IncomingMessage, interactionUid: string, presented: string | null): boolean {
     if (!this.#isSameOrigin(req)) return false;
     if (!presented) return false;
-    const expected = Buffer.from(this.tokenFor(interactionUid));
     const actual = Buffer.from(presented);
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    let valid = false;
+    // Every accepted key is tried (no early exit), each comparison in constant time.
+    for (const secret of this.#secrets()) {
+      const expected = Buffer.from(this.#tokenWith(secret, interactionUid));
+      if (actual.length === expected.length && timingSafeEqual(actual, expected)) valid = true;
+    }
+    return valid;
+  }
+
+  #tokenWith(secret: string, interactionUid: string): string {
+    let key = this.#derived.get(secret);
+    if (!key) {
+      key = createHmac('sha256', secret).update('mcp-auth interaction csrf v1').digest();
+      // Bounded: the keys in force are a handful; a rotation adds one.
+      if (this.#derived.size >= 16) this.#derived.clear();
+      this.#derived.set(secret, key);
+    }
+    return createHmac('sha256', key).update(interactionUid).digest('base64url');
   }
 
   /**

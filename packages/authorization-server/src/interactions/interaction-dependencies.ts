@@ -22,7 +22,11 @@ export interface InteractionDependencies {
   readonly clientIp: (req: IncomingMessage) => string;
   /** Its host is shown in the page header, so people see which server asks for their password. */
   readonly issuer: Issuer;
+  /** Told each sign-in attempt's outcome (the metrics' sign-ins by outcome), when metrics are on. */
+  readonly countSignIn?: (outcome: SignInMetricOutcome) => void;
 }
+
+export type SignInMetricOutcome = 'success' | 'failure' | 'throttled' | 'locked';
 
 /** An interaction as oidc-provider describes it (`provider.interactionDetails`). */
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;

@@ -28,6 +28,7 @@ type FormAction = (
  */
 export function interactionRoutes(deps: InteractionDependencies): Route[] {
   const page = (action: string, method: string, handle: Route['handle']): Route => ({
+    name: action ? `interaction_${action}` : 'interaction',
     path: new RegExp(`^/interaction/${UID}${action ? `/${action}` : ''}$`),
     methods: [method],
     errors: 'page',

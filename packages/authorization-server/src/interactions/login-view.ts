@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import { sendHtml } from '../http/responses.ts';
 import { setPageSecurityHeaders } from '../http/security-headers.ts';
-import { renderLoginPage } from '../pages/index.ts';
+import { clientNameToShow, renderLoginPage } from '../pages/index.ts';
 import { formTargetsFor } from './consent-view.ts';
 import type { InteractionDependencies, InteractionDetails } from './interaction-dependencies.ts';
 
@@ -35,7 +35,7 @@ export function sendLoginPage(
       formAction: `${base}/login`,
       abortAction: `${base}/abort`,
       csrfToken: deps.csrf.tokenFor(details.uid),
-      clientName: client?.clientName ?? client?.clientId ?? String(details.params.client_id),
+      clientName: clientNameToShow(client?.clientName, client?.clientId ?? String(details.params.client_id)),
       ...(client?.clientUri ? { clientUri: client.clientUri } : {}),
       issuerHost: deps.issuer.host,
       ...(refused ? { username: refused.username, error: refused.error } : {}),

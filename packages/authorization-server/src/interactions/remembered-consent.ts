@@ -30,6 +30,11 @@ export class ConsentMemory {
     return record?.payload as RememberedConsent | undefined;
   }
 
+  /** Forgets what the account approved for the client: the consent page is shown again. */
+  async forget(accountId: string, clientId: string): Promise<void> {
+    await this.#artifacts.destroy(MODEL, keyFor(accountId, clientId));
+  }
+
   /** Adds to what was remembered: approving `admin` later does not forget `user`. */
   async remember(accountId: string, clientId: string, approved: RememberedConsent): Promise<void> {
     const previous = await this.recall(accountId, clientId);

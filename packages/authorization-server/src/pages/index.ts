@@ -1,3 +1,4 @@
+export { clientNameToShow, displayableClientName, MAX_CLIENT_NAME_LENGTH } from './client-supplied-text.ts';
 export type { ConsentPageInput, ConsentResource, ConsentScope } from './consent-page.ts';
 export { renderConsentPage } from './consent-page.ts';
 export type { ErrorPageInput } from './error-page.ts';

@@ -13,7 +13,9 @@ export function accountConfiguration(
   return {
     findAccount: async (ctx, sub) => {
       const account = await accountOf(ctx, sub);
-      if (!account) return undefined;
+      // A locked account (`mcp-auth-as users lock`) is no account: its codes and refresh tokens
+      // are refused (oidc-provider `helpers/grant_common.js`) even if a grant survived the lock.
+      if (!account || account.lockedAt !== undefined) return undefined;
       return {
         accountId: account.id,
         claims: async () => ({ sub: account.id, preferred_username: account.username }),

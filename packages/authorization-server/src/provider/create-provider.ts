@@ -4,7 +4,8 @@ import type { AccountService } from '../accounts/account-service.ts';
 import type { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import { type ConsentMemory, loadExistingGrant } from '../interactions/remembered-consent.ts';
 import type { Issuer } from '../issuer.ts';
-import { PREFERRED_SIGNING_ALGORITHM, type ServerSecrets } from '../keys/server-secrets.ts';
+import type { KeysInForce } from '../keys/keys-in-force.ts';
+import { PREFERRED_SIGNING_ALGORITHM } from '../keys/server-secrets.ts';
 import { offeredScopes, type ResourceRegistry } from '../resource-registry.ts';
 import { accountConfiguration } from './account-claims.ts';
 import { answerMissingClientAuthenticationWith401 } from './client-authentication-errors.ts';
@@ -19,7 +20,7 @@ import { JWT_ACCESS_TOKEN_LEDGER_MODEL, JwtAccessTokenLedger } from './jwt-acces
 import { logProviderEvents } from './provider-events.ts';
 import { refuseFramingOfProviderPages, renderProviderError } from './provider-pages.ts';
 import { resourceIndicatorsFeature } from './resource-indicators.ts';
-import { tokenConfiguration } from './token-configuration.ts';
+import { type TokenLifetimes, tokenConfiguration } from './token-configuration.ts';
 
 type Fetch = (url: string | URL, init?: RequestInit) => Promise<Response>;
 type AdapterFactory = (name: string) => Adapter;
@@ -27,7 +28,8 @@ type AdapterFactory = (name: string) => Adapter;
 export interface ProviderDependencies {
   readonly issuer: Issuer;
   readonly registry: ResourceRegistry;
-  readonly secrets: ServerSecrets;
+  /** The signing and cookie keys in force now (keys/key-refresh.ts keeps them current). */
+  readonly keys: () => KeysInForce;
   readonly adapter: AdapterFactory;
   readonly accounts: AccountService;
   readonly consentMemory: ConsentMemory;
@@ -41,6 +43,8 @@ export interface ProviderDependencies {
   readonly admitRegistration?: (ctx: KoaContextWithOIDC) => Promise<false>;
   readonly trustProxy: boolean;
   readonly logger: Logger;
+  /** Refresh token and code lifetimes (access tokens: the registry's). */
+  readonly tokenLifetimes?: TokenLifetimes;
 }
 
 /**
@@ -56,8 +60,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
   const cookie = { httpOnly: true, sameSite: 'lax', secure: deps.issuer.isHttps } as const;
   const configuration: Configuration = {
     adapter: deps.adapter,
-    jwks: deps.secrets.signingKeys as Configuration['jwks'],
-    cookies: { keys: deps.secrets.cookieKeys, long: cookie, short: cookie },
+    jwks: structuredClone({ keys: [...deps.keys().jwks.keys] }) as Configuration['jwks'],
+    cookies: { keys: [...deps.keys().cookieKeys], long: cookie, short: cookie },
     clients: deps.staticClients,
     ...clientConfiguration(),
     // Resource scopes are listed too: RFC 8414 `scopes_supported` is built from this list, and
@@ -70,7 +74,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: createInteractionPolicy(),
     },
-    ...tokenConfiguration(resourceIndicators, jwtLedger),
+    ...tokenConfiguration(resourceIndicators, jwtLedger, deps.tokenLifetimes),
     features: featureConfiguration({
       resourceIndicators,
       introspectionAllowed,
@@ -89,7 +93,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   refuseFramingOfProviderPages(provider);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
     issuer: deps.issuer.url,
-    signingKeys: deps.secrets.signingKeys,
+    signingKeys: () => deps.keys().jwks,
     ledger: jwtLedger,
     introspectionAllowed,
     revocationAllowed,

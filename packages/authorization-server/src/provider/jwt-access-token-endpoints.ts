@@ -9,8 +9,8 @@ type AllowedPolicy = (ctx: KoaContextWithOIDC, client: never, token: never) => u
 
 export interface JwtAccessTokenEndpointsOptions {
   readonly issuer: string;
-  /** The AS's signing keys (private JWKs); only their public parts are used. */
-  readonly signingKeys: { readonly keys: readonly JWK[] };
+  /** The AS's signing keys in force now (private JWKs); only their public parts are used. */
+  readonly signingKeys: () => { readonly keys: readonly JWK[] };
   readonly ledger: JwtAccessTokenLedger;
   /** The same policies the introspection and revocation features use for opaque tokens. */
   readonly introspectionAllowed: AllowedPolicy;
@@ -130,12 +130,23 @@ async function revoke(provider: Provider, ledger: JwtAccessTokenLedger, token: L
   ]);
 }
 
-/** Verifies a JWT access token this AS signed: signature, `typ: at+jwt`, `iss`, `exp`. */
-function jwtAccessTokenVerifier(issuer: string, signingKeys: { readonly keys: readonly JWK[] }) {
-  const keys = createLocalJWKSet({ keys: signingKeys.keys.map(publicPart) });
+/**
+ * Verifies a JWT access token this AS signed: signature, `typ: at+jwt`, `iss`, `exp`. With the
+ * keys in force at each call: a token signed by a key being retired after a rotation still
+ * verifies while that key is published, one signed by a key already gone does not.
+ */
+function jwtAccessTokenVerifier(issuer: string, signingKeys: () => { readonly keys: readonly JWK[] }) {
+  let built: { source: object; keys: ReturnType<typeof createLocalJWKSet> } | undefined;
+  const keysNow = () => {
+    const source = signingKeys();
+    if (built?.source !== source) {
+      built = { source, keys: createLocalJWKSet({ keys: source.keys.map(publicPart) }) };
+    }
+    return built.keys;
+  };
   return async (token: string): Promise<JWTPayload | undefined> => {
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      const { payload } = await jwtVerify(token, keysNow(), {
         issuer,
         typ: 'at+jwt',
         algorithms: [...SIGNING_ALGORITHMS],

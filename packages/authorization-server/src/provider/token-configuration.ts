@@ -4,6 +4,18 @@ import { type ResourceResolution, refreshTokenRotation } from './refresh-resourc
 
 const DAY = 24 * 3600;
 
+/** The AS's browser sign-in session: its cookies are signed, so old cookie keys are kept this long. */
+export const SESSION_TTL_SECONDS = 14 * DAY;
+
+/** ID tokens (OpenID Connect, for clients asking for `openid`): signed, so kept in the key window. */
+export const ID_TOKEN_TTL_SECONDS = 3600;
+
+/** What the operator set (`--refresh-token-ttl`, `--code-ttl`); access tokens are per resource. */
+export interface TokenLifetimes {
+  readonly refreshTokenSeconds?: number | undefined;
+  readonly codeSeconds: number;
+}
+
 /**
  * Which tokens are issued and how long each lives. Access tokens live as long as their
  * resource says (resource-indicators.ts; short by default: OAuth 2.1 §7.1).
@@ -11,6 +23,7 @@ const DAY = 24 * 3600;
 export function tokenConfiguration(
   resourceIndicators: ResourceResolution,
   jwtLedger: JwtAccessTokenLedger,
+  lifetimes: TokenLifetimes = { codeSeconds: 60 },
 ): Pick<
   Configuration,
   'issueRefreshToken' | 'rotateRefreshToken' | 'expiresWithSession' | 'ttl' | 'formats'
@@ -24,14 +37,16 @@ export function tokenConfiguration(
     // MCP clients are apps, not browser tabs: their tokens outlive the AS's browser session.
     expiresWithSession: async () => false,
     ttl: {
-      AuthorizationCode: 60,
+      AuthorizationCode: lifetimes.codeSeconds,
       Interaction: 15 * 60,
-      Session: 14 * DAY,
-      Grant: 90 * DAY,
-      RefreshToken: (_ctx, _token, client) => (client.clientAuthMethod === 'none' ? 30 * DAY : 90 * DAY),
+      Session: SESSION_TTL_SECONDS,
+      // A grant outlives every refresh token it issues.
+      Grant: Math.max(90 * DAY, lifetimes.refreshTokenSeconds ?? 0),
+      RefreshToken: (_ctx, _token, client) =>
+        lifetimes.refreshTokenSeconds ?? (client.clientAuthMethod === 'none' ? 30 * DAY : 90 * DAY),
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600,
-      IdToken: 3600,
+      IdToken: ID_TOKEN_TTL_SECONDS,
     },
     // Awaited before a JWT access token is signed: its jti goes into the ledger that makes it
     // revocable (jwt-access-token-ledger.ts).

@@ -8,6 +8,7 @@ import {
   type ConsumeOutcome,
   consumeRefusal,
   DuplicateAccountError,
+  type ListedRecord,
   type StorageBackend,
   type StoredRecord,
   type UpsertRecord,
@@ -93,6 +94,9 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     countExpiring: db.prepare(
       'SELECT COUNT(*) AS n FROM artifacts WHERE model = ? AND expires_at IS NOT NULL AND expires_at > ?',
     ),
+    listLive: db.prepare(
+      `SELECT key, payload, consumed_at, expires_at FROM artifacts WHERE model = ? AND ${live} ORDER BY key`,
+    ),
   } satisfies Record<string, StatementSync>;
 
   return {
@@ -134,6 +138,15 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     async countExpiring(model, now = epochSeconds()) {
       return Number((statements.countExpiring.get(model, now) as { n: number }).n);
     },
+    async listLive(model, now = epochSeconds()) {
+      const rows = statements.listLive.all(model, now) as unknown as Array<
+        ArtifactRow & { key: string; expires_at: number | null }
+      >;
+      return rows.map((row): ListedRecord => {
+        const record = toRecord(row) as StoredRecord;
+        return { ...record, key: row.key, ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }) };
+      });
+    },
   };
 }
 
@@ -142,12 +155,20 @@ interface AccountRow {
   username: string;
   password_hash: string;
   created_at: number;
+  last_sign_in_at: number | null;
+  locked_at: number | null;
 }
 
 function toAccount(row: AccountRow | undefined): AccountRecord | undefined {
-  return (
-    row && { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at }
-  );
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    ...(row.last_sign_in_at === null ? {} : { lastSignInAt: row.last_sign_in_at }),
+    ...(row.locked_at === null ? {} : { lockedAt: row.locked_at }),
+  };
 }
 
 function sqliteAccountStore(db: DatabaseSync): AccountStore {
@@ -157,6 +178,8 @@ function sqliteAccountStore(db: DatabaseSync): AccountStore {
     findByUsername: db.prepare('SELECT * FROM accounts WHERE username = ?'),
     updatePassword: db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?'),
     remove: db.prepare('DELETE FROM accounts WHERE username = ?'),
+    recordSignIn: db.prepare('UPDATE accounts SET last_sign_in_at = ? WHERE id = ?'),
+    setLocked: db.prepare('UPDATE accounts SET locked_at = ? WHERE username = ?'),
     list: db.prepare('SELECT * FROM accounts ORDER BY username'),
     count: db.prepare('SELECT COUNT(*) AS n FROM accounts'),
   } satisfies Record<string, StatementSync>;
@@ -183,6 +206,12 @@ function sqliteAccountStore(db: DatabaseSync): AccountStore {
     },
     async remove(username) {
       return Number(statements.remove.run(username).changes) === 1;
+    },
+    async recordSignIn(id, at) {
+      statements.recordSignIn.run(at, id);
+    },
+    async setLocked(username, at) {
+      return Number(statements.setLocked.run(at ?? null, username).changes) === 1;
     },
     async list() {
       return (statements.list.all() as unknown as AccountRow[]).map((row) => toAccount(row) as AccountRecord);

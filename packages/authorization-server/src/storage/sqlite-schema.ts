@@ -98,4 +98,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       AND (json_type(payload, '$.mcp_preregistered') IS NOT NULL
         OR json_type(payload, '$.mcp_resource_server') IS NOT NULL);
   `,
+  // 3 → 4: the operator's view of accounts (`users list`, `users lock`): when each last signed in
+  // and whether it is locked. Both empty for existing accounts: never signed in since, not locked.
+  `
+  ALTER TABLE accounts ADD COLUMN last_sign_in_at INTEGER;
+  ALTER TABLE accounts ADD COLUMN locked_at INTEGER;
+  `,
 ];

@@ -19,6 +19,8 @@ import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
  * - `extendExpiry` only ever moves a live record's expiry later; a record without an expiry keeps
  *   none, and a missing or expired record stays missing.
  * - `countExpiring` counts the live records of one model that carry an expiry.
+ * - `listLive` returns every live record of one model with its key and expiry, ordered by key:
+ *   for the operator's commands (`clients list`, `grants list`), never for a request.
  */
 
 export interface StoredRecord {
@@ -26,6 +28,13 @@ export interface StoredRecord {
   readonly payload: Record<string, unknown>;
   /** Epoch seconds when it was consumed, when it was. */
   readonly consumedAt?: number;
+}
+
+/** A live record as `listLive` returns it. */
+export interface ListedRecord extends StoredRecord {
+  readonly key: string;
+  /** Epoch seconds; undefined: it never expires. */
+  readonly expiresAt?: number;
 }
 
 export interface UpsertRecord {
@@ -86,6 +95,8 @@ export interface ArtifactStore {
   extendExpiry(model: string, key: string, expiresAt: number): Promise<void>;
   /** How many live records of `model` carry an expiry (dynamic clients, see clients/dynamic-clients.ts). */
   countExpiring(model: string, now?: number): Promise<number>;
+  /** Every live record of `model`, ordered by key (the operator's commands only). */
+  listLive(model: string, now?: number): Promise<ListedRecord[]>;
 }
 
 export interface AccountRecord {
@@ -95,6 +106,10 @@ export interface AccountRecord {
   readonly passwordHash: string;
   /** Epoch seconds. */
   readonly createdAt: number;
+  /** Epoch seconds of the last successful sign-in, when there was one. */
+  readonly lastSignInAt?: number;
+  /** Epoch seconds when the operator locked it (`users lock`); a locked account cannot sign in. */
+  readonly lockedAt?: number;
 }
 
 export interface AccountStore {
@@ -107,6 +122,10 @@ export interface AccountStore {
   updatePassword(username: string, passwordHash: string): Promise<boolean>;
   /** Returns false when no such account exists. */
   remove(username: string): Promise<boolean>;
+  /** Records a successful sign-in (epoch seconds). */
+  recordSignIn(id: string, at: number): Promise<void>;
+  /** Locks (`at` epoch seconds) or unlocks (`undefined`); returns false when no such account exists. */
+  setLocked(username: string, at: number | undefined): Promise<boolean>;
   list(): Promise<AccountRecord[]>;
   count(): Promise<number>;
 }

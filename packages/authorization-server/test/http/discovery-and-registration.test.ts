@@ -51,65 +51,10 @@ describe('discovery and dynamic registration', () => {
     assert.deepEqual(client.redirect_uris, ['http://127.0.0.1:3030/callback']);
   });
 
-  it('SPEC AS.4: dynamic registration cannot claim the client credentials grant or privileges', async () => {
-    for (const metadata of [
-      {
-        grant_types: ['client_credentials'],
-        token_endpoint_auth_method: 'client_secret_basic',
-        redirect_uris: [],
-      },
-      { mcp_resource_server: true },
-      { mcp_preregistered: true },
-    ]) {
-      const response = await fetch(`${server.issuer}/reg`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_name: 'x', redirect_uris: ['http://127.0.0.1/cb'], ...metadata }),
-      });
-      assert.equal(response.status, 400, JSON.stringify(metadata));
-      assert.equal(((await response.json()) as { error: string }).error, 'invalid_client_metadata');
-    }
-  });
-
-  it('SPEC AS.5: refuses a native client with an http redirect URI that is not loopback', async () => {
-    const response = await fetch(`${server.issuer}/reg`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        application_type: 'native',
-        redirect_uris: ['http://evil.example/callback'],
-        token_endpoint_auth_method: 'none',
-      }),
-    });
-    assert.equal(response.status, 400);
-    assert.equal(((await response.json()) as { error: string }).error, 'invalid_redirect_uri');
-  });
-
   it('answers /healthz', async () => {
     const response = await fetch(`${server.issuer}/healthz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { status: 'ok' });
-  });
-});
-
-describe('registration rate limit', () => {
-  it('DCR is rate-limited per IP address with 429 and Retry-After', async () => {
-    const server = await startTestServer({
-      rateLimits: { registrationPerMinute: 3, failedSignInsPerMinute: 10 },
-    });
-    try {
-      for (let attempt = 0; attempt < 3; attempt++) await registerPublicClient(server.issuer);
-      const response = await fetch(`${server.issuer}/reg`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] }),
-      });
-      assert.equal(response.status, 429);
-      assert.ok(Number(response.headers.get('retry-after')) >= 1);
-      assert.equal(((await response.json()) as { error: string }).error, 'too_many_requests');
-    } finally {
-      await server.dispose();
-    }
   });
 });
 
@@ -129,33 +74,6 @@ describe('self-registered scope', () => {
         password: TEST_USER.password,
       });
       assert.ok(outcome.redirect.searchParams.get('code'), outcome.redirect.href);
-    } finally {
-      await server.dispose();
-    }
-  });
-});
-
-describe('endpoint URLs come from the issuer, never from the request', () => {
-  it('a forged Host or X-Forwarded-Host does not change the metadata', async () => {
-    const server = await startTestServer({ trustProxy: true });
-    try {
-      const { request } = await import('node:http');
-      const body = await new Promise<string>((resolve, reject) => {
-        const req = request(
-          `${server.url}/.well-known/oauth-authorization-server`,
-          { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk) => (text += chunk));
-            res.on('end', () => resolve(text));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
-      const metadata = JSON.parse(body) as { token_endpoint: string; issuer: string };
-      assert.equal(metadata.issuer, server.issuer);
-      assert.equal(new URL(metadata.token_endpoint).host, new URL(server.issuer).host);
     } finally {
       await server.dispose();
     }

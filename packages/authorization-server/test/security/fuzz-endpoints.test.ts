@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { runFuzz } from '@mcp-auth/test-support/fuzz/fuzz-harness';
 import { FuzzStats } from '@mcp-auth/test-support/fuzz/fuzz-stats';
@@ -6,6 +7,7 @@ import { heapUsedAfterGc, MEGABYTE } from '@mcp-auth/test-support/fuzz/heap';
 import { recordingLogger } from '@mcp-auth/test-support/fuzz/recording-logger';
 import type { CredentialPools } from '@mcp-auth/test-support/fuzz/request-draft';
 import { requestsOf } from '@mcp-auth/test-support/fuzz/scenario-drafts';
+import fc from 'fast-check';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 import { credentialPoolsFor, learnFromAnswer, SECRET_FIELDS } from './fuzz/as-credentials.ts';
 import { authorizationServerRules } from './fuzz/as-response-rules.ts';
@@ -49,7 +51,8 @@ describe('fuzzing every Authorization Server endpoint', () => {
       // Registration is throttled per address; the fuzzer comes from one, and must reach the
       // registration code itself, not only the limiter. Failed sign-ins keep their limit: each
       // one costs a deliberate scrypt.
-      { rateLimits: { registrationPerMinute: 1_000_000, failedSignInsPerMinute: 10 } },
+      // Metrics on: the fuzz covers the requests' counting and timing too.
+      { rateLimits: { registrationPerMinute: 1_000_000, failedSignInsPerMinute: 10 }, metrics: { port: 0 } },
       { logger: serverLog.logger },
     );
     pools = await credentialPoolsFor(server, TEST_USER);
@@ -83,6 +86,34 @@ describe('fuzzing every Authorization Server endpoint', () => {
     assert.deepEqual(unreached, [], 'no request with valid credentials succeeded in these scenarios');
   });
 
+  it('after the run its metrics name only route names: hostile paths add no series', async () => {
+    const text = await (await fetch(server.metricsUrl ?? '')).text();
+    const routes = [...new Set([...text.matchAll(/route="([^"]*)"/g)].map((match) => match[1] ?? ''))];
+    // The route table's names and oidc-provider's route names: a few dozen at most, whatever was sent.
+    assert.ok(routes.length <= 40, `${routes.length} route labels: ${routes.join(' ')}`);
+    for (const route of routes) assert.match(route, /^[a-z_.]+$/, `route label ${JSON.stringify(route)}`);
+  });
+
+  it('the metrics listener answers any request with 200, 404 or 405, never a 5xx or a hang', async () => {
+    const { port } = new URL(server.metricsUrl ?? '');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'),
+        fc.oneof(
+          fc.constant('/metrics'),
+          fc.webPath(),
+          fc.webPath().map((path) => `/metrics${path}`),
+        ),
+        fc.webQueryParameters(),
+        async (method, path, query) => {
+          const status = await rawStatus(Number(port), method, `${path || '/'}${query ? `?${query}` : ''}`);
+          assert.ok([200, 404, 405].includes(status), `${method} ${path}?${query} → ${status}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps its heap bounded: within 200 MB of the start after the run (after GC)', async (t) => {
     const growth = (await heapUsedAfterGc()) - heapBefore;
     t.diagnostic(`heap growth after GC: ${Math.round(growth / MEGABYTE)} MB`);
@@ -92,3 +123,16 @@ describe('fuzzing every Authorization Server endpoint', () => {
     );
   });
 });
+
+/** One request to 127.0.0.1:port, its status (or a failure after 10 s). */
+function rawStatus(port: number, method: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: '127.0.0.1', port, method, path, timeout: 10_000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    sent.on('timeout', () => sent.destroy(new Error(`no answer to ${method} ${path} within 10 s`)));
+    sent.on('error', reject);
+    sent.end();
+  });
+}

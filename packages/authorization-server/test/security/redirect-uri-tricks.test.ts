@@ -3,10 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { authorize, type RegisteredClient, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { createPkcePair } from '@mcp-auth/test-support/pkce';
 import { runClientsCommand } from '../../src/commands/clients-command.ts';
+import { requestAuthorization } from '../support/authorization-request.ts';
 import { type MetadataDocumentHost, startMetadataDocumentHost } from '../support/metadata-document-host.ts';
-import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
+import { DEMO_RESOURCE } from '../support/signed-in-client.ts';
+import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /**
  * OAuth 2.1 §2.3.1 and RFC 8252 §8.4: a redirect URI is `https`, loopback `http` (any port, RFC
@@ -191,4 +194,93 @@ describe('redirect URI tricks: mcp-auth-as clients add --redirect-uri', () => {
     );
     assert.equal(code, 0);
   });
+});
+
+/**
+ * At the authorization endpoint: the redirect URI must be one the client registered (OAuth 2.1
+ * §4.1.1; RFC 8252 §7.3 lets only a loopback URI's port vary), and when it is not, nothing is
+ * sent there, not even an error (RFC 6749 §4.1.2.1: "MUST NOT automatically redirect"), or the AS
+ * would be an open redirector any attacker could put in a phishing link.
+ */
+describe('redirect URI tricks: the authorization endpoint', () => {
+  let server: TestAuthorizationServer;
+  let client: RegisteredClient;
+  before(async () => {
+    server = await startTestServer();
+    client = await registerPublicClient(server.issuer);
+  });
+  after(() => server?.dispose());
+
+  it('OAuth 2.1 §4.1.1: a redirect URI that differs from the registered one is never redirected to', async () => {
+    const url = new URL(`${server.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: 'https://evil.example/callback',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+      scope: 'user',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null);
+    assert.match(response.headers.get('content-type') ?? '', /text\/html/);
+  });
+
+  it('RFC 8252 §7.3: a loopback redirect URI matches on any port', async () => {
+    const outcome = await authorize(server.issuer, {
+      clientId: client.client_id,
+      scope: 'user',
+      resource: DEMO_RESOURCE,
+      username: TEST_USER.username,
+      password: TEST_USER.password,
+      redirectUri: 'http://127.0.0.1:49152/callback',
+    });
+    assert.ok(outcome.redirect.searchParams.get('code'));
+    assert.equal(outcome.redirect.port, '49152');
+  });
+
+  it('RFC 8252 §7.3: loopback port freedom does not extend to another host or path', async () => {
+    for (const redirectUri of ['http://localhost:3030/callback', 'http://127.0.0.1:3030/other']) {
+      const url = new URL(`${server.issuer}/auth`);
+      url.search = new URLSearchParams({
+        client_id: client.client_id,
+        response_type: 'code',
+        redirect_uri: redirectUri,
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      }).toString();
+      const response = await fetch(url, { redirect: 'manual' });
+      assert.equal(response.status, 400, redirectUri);
+      assert.equal(response.headers.get('location'), null);
+    }
+  });
+
+  const UNREGISTERED = [
+    'https://evil.example/callback',
+    'http://127.0.0.1:3030/callback/../../evil',
+    'http://127.0.0.1:3030/callback?next=https://evil.example',
+    'http://127.0.0.1:3030/callback/',
+    'http://127.0.0.1:3030/CALLBACK',
+    'http://127.0.0.1.evil.example:3030/callback',
+    'http://[::1]:3030/callback',
+    'HTTP://127.0.0.1:3030/callback#',
+  ];
+
+  for (const redirectUri of UNREGISTERED) {
+    it(`RFC 6749 §4.1.2.1: an error for the unregistered ${redirectUri} is shown, never redirected`, async () => {
+      // Each request is wrong twice: an unregistered redirect URI, and no PKCE (or a bad scope),
+      // which would be redirected as an error to a registered one.
+      for (const params of [{ code_challenge: undefined }, { scope: 'no-such-scope' }, {}]) {
+        const response = await requestAuthorization(server.issuer, client.client_id, {
+          redirect_uri: redirectUri,
+          ...params,
+        });
+        assert.equal(response.status, 400, `${redirectUri} ${JSON.stringify(params)}`);
+        assert.equal(response.headers.get('location'), null);
+        const page = await response.text();
+        assert.doesNotMatch(page, /evil\.example/, 'the page does not link to it either');
+      }
+    });
+  }
 });

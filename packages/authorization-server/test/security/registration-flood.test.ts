@@ -239,3 +239,24 @@ describe('registration flood: the bound is the operator’s to choose', () => {
     }
   });
 });
+
+describe('registration flood: the rate limit per address', () => {
+  it('RFC 7591 registration is rate-limited per IP address with 429 and Retry-After', async () => {
+    const server = await startTestServer({
+      rateLimits: { registrationPerMinute: 3, failedSignInsPerMinute: 10 },
+    });
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) await registerPublicClient(server.issuer);
+      const response = await fetch(`${server.issuer}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/cb'] }),
+      });
+      assert.equal(response.status, 429);
+      assert.ok(Number(response.headers.get('retry-after')) >= 1);
+      assert.equal(((await response.json()) as { error: string }).error, 'too_many_requests');
+    } finally {
+      await server.dispose();
+    }
+  });
+});

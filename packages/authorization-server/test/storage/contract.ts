@@ -249,5 +249,39 @@ export function runStorageContract(
       assert.equal(await backend.accounts.remove(username), false);
       assert.equal(await backend.accounts.count(), before);
     });
+
+    it('listLive lists one model’s live records with key and expiry, ordered by key', async () => {
+      const model = unique('Listed');
+      const at = now();
+      await backend.artifacts.upsert({ model, key: 'b', payload: { n: 2 }, expiresAt: at + 60 });
+      await backend.artifacts.upsert({ model, key: 'a', payload: { n: 1 } });
+      await backend.artifacts.upsert({ model, key: 'c', payload: { n: 3 }, expiresAt: at - 1 });
+      await backend.artifacts.upsert({ model: `${model}-other`, key: 'd', payload: { n: 4 } });
+      assert.deepEqual(await backend.artifacts.listLive(model), [
+        { key: 'a', payload: { n: 1 } },
+        { key: 'b', payload: { n: 2 }, expiresAt: at + 60 },
+      ]);
+      assert.deepEqual(await backend.artifacts.listLive(unique('Empty')), []);
+    });
+
+    it('accounts: a sign-in is recorded; lock and unlock by username, case-insensitively', async () => {
+      const username = unique('Dave');
+      const id = unique('id');
+      await backend.accounts.create({ id, username, passwordHash: 'h', createdAt: now() });
+      const fresh = await backend.accounts.findById(id);
+      assert.equal(fresh?.lastSignInAt, undefined, 'never signed in');
+      assert.equal(fresh?.lockedAt, undefined);
+      await backend.accounts.recordSignIn(id, 1_700_000_000);
+      assert.equal((await backend.accounts.findById(id))?.lastSignInAt, 1_700_000_000);
+      assert.equal(await backend.accounts.setLocked(username.toUpperCase(), 1_700_000_100), true);
+      assert.equal((await backend.accounts.findByUsername(username))?.lockedAt, 1_700_000_100);
+      assert.equal(
+        (await backend.accounts.list()).find((account) => account.id === id)?.lockedAt,
+        1_700_000_100,
+      );
+      assert.equal(await backend.accounts.setLocked(username, undefined), true);
+      assert.equal((await backend.accounts.findById(id))?.lockedAt, undefined);
+      assert.equal(await backend.accounts.setLocked(unique('nobody'), 1), false);
+    });
   });
 }

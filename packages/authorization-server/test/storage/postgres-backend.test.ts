@@ -235,12 +235,18 @@ describe('PostgreSQL secrets store', () => {
         ),
       );
       assert.equal(generated.length, 4, 'every instance generated its own secrets');
-      assert.equal(new Set(generated.map((secrets) => secrets.cookieKeys[0])).size, 4, 'all different');
+      assert.equal(
+        new Set(generated.map((secrets) => secrets.generations[0]?.cookieKeys[0])).size,
+        4,
+        'all different',
+      );
       const first = loaded[0];
       assert.ok(first);
       for (const secrets of loaded) assert.deepEqual(secrets, first);
       assert.ok(
-        generated.some((secrets) => secrets.cookieKeys[0] === first.cookieKeys[0]),
+        generated.some(
+          (secrets) => secrets.generations[0]?.cookieKeys[0] === first.generations[0]?.cookieKeys[0],
+        ),
         'the stored secrets are one of the generated sets',
       );
       // Later starts load them without creating anything.

@@ -9,6 +9,8 @@ import { createSelfSignedCertificate } from './self-signed-certificate.ts';
  */
 export interface MetadataDocumentHost {
   readonly cert: string;
+  /** The path of every request it received, in order: what the AS fetched. */
+  readonly requests: readonly string[];
   /** Publishes a public native client's document with `overrides` applied; returns its URL. */
   publish(path: string, overrides?: Record<string, unknown>): string;
   close(): Promise<void>;
@@ -17,7 +19,9 @@ export interface MetadataDocumentHost {
 export async function startMetadataDocumentHost(): Promise<MetadataDocumentHost> {
   const certificate = createSelfSignedCertificate();
   const documents = new Map<string, unknown>();
+  const requests: string[] = [];
   const server = createServer(certificate, (req, res) => {
+    requests.push(req.url ?? '');
     const document = documents.get(req.url ?? '');
     if (!document) {
       res.writeHead(404).end();
@@ -32,6 +36,7 @@ export async function startMetadataDocumentHost(): Promise<MetadataDocumentHost>
   const base = `https://localhost:${(server.address() as AddressInfo).port}`;
   return {
     cert: certificate.cert,
+    requests,
     publish(path, overrides = {}) {
       const clientId = `${base}${path}`;
       documents.set(path, {

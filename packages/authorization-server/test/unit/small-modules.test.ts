@@ -42,7 +42,7 @@ describe('rate limiter', () => {
 });
 
 describe('CSRF protection', () => {
-  const csrf = new CsrfProtection('k'.repeat(43), 'http://localhost:9000');
+  const csrf = new CsrfProtection(() => ['k'.repeat(43)], 'http://localhost:9000');
   const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
   it('accepts its own token from its own origin only', () => {
     const token = csrf.tokenFor('uid-1');

@@ -24,14 +24,8 @@ export class AuthFailure extends ClientFailure {
   }
 }
 
-export class UsageError extends ClientFailure {
-  override readonly exitCode: number = EXIT.usage;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** A mistake in how the client was called: exit code 2 (the one UsageError every program shares). */
+export { UsageError } from '@mcp-auth/shared';
 
 /**
  * Thrown through the transport when the person must finish a sign-in in the browser: the

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestTargetUrl } from '@mcp-auth/shared';
 
@@ -19,7 +19,8 @@ main{background:#fff;border:1px solid #d8dce2;border-radius:12px;padding:2rem 2.
 
 /**
  * The loopback redirect target of the authorization code flow (RFC 8252 §7.3): listens on
- * 127.0.0.1 only, accepts exactly one callback whose `state` matches (RFC 6749 §10.12), shows
+ * 127.0.0.1 only, accepts exactly one callback whose `state` matches (RFC 6749 §10.12), reached by
+ * its loopback name and from no web page (DNS rebinding, a page's script), shows
  * a short page, and closes. Any port works with an AS that follows RFC 8252; the preferred port
  * is tried first, then any free one.
  */
@@ -47,8 +48,17 @@ export class LoopbackCallbackServer {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('cache-control', 'no-store');
       res.setHeader('referrer-policy', 'no-referrer');
+      if (!this.#reachedDirectly(req)) {
+        // A rebinding page's name, or a page's script: never the browser following the redirect.
+        this.#observe?.(new URL(url.pathname + url.search, this.redirectUrl), false);
+        res.statusCode = 403;
+        res.end(
+          PAGE('Sign-in not recognised', 'This request did not come from the sign-in. Close this tab.'),
+        );
+        return;
+      }
       const state = url.searchParams.get('state');
-      if (!this.#expectedState || state !== this.#expectedState) {
+      if (!this.#expectedState || state !== this.#expectedState || hasRepeatedParameter(url.searchParams)) {
         // Not our flow (a stale tab, or a forged request): refuse, and keep waiting for ours.
         this.#observe?.(new URL(url.pathname + url.search, this.redirectUrl), false);
         res.statusCode = 400;
@@ -73,6 +83,16 @@ export class LoopbackCallbackServer {
       this.#observe?.(new URL(url.pathname + url.search, this.redirectUrl), true);
       this.#settle?.resolve({ params: url.searchParams });
     });
+  }
+
+  /**
+   * The browser following the AS's redirect names this listener as the redirect URI does
+   * (`127.0.0.1:<port>`) and, on that top-level GET, sends no `Origin` (Fetch standard: only CORS
+   * and non-GET requests carry one). Another `Host` is a name rebound to 127.0.0.1 (DNS
+   * rebinding); an `Origin` is a web page's script.
+   */
+  #reachedDirectly(req: IncomingMessage): boolean {
+    return req.headers.host?.toLowerCase() === `127.0.0.1:${this.#port}` && req.headers.origin === undefined;
   }
 
   static async listen(
@@ -143,4 +163,14 @@ function listenOn(server: Server, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** RFC 6749 §3.1: a response parameter appears once; a repeated one is not our AS's answer. */
+function hasRepeatedParameter(params: URLSearchParams): boolean {
+  const seen = new Set<string>();
+  for (const name of params.keys()) {
+    if (seen.has(name)) return true;
+    seen.add(name);
+  }
+  return false;
 }

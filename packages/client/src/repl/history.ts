@@ -1,5 +1,7 @@
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writePrivateFile } from '@mcp-auth/shared';
 
 /** The REPL's history lives beside the credentials, with the same owner-only permissions. */
 export function historyFileFor(storeDir: string): string {
@@ -22,20 +24,40 @@ export function mayHoldSecret(line: string): boolean {
 }
 
 /**
+ * The history file is opened with `O_NOFOLLOW`: a symbolic link planted where it goes (pointing
+ * at the person's shell profile, say) is refused, never followed, so the REPL cannot be made to
+ * append to, truncate or chmod another file. The error says what to remove.
+ */
+async function openHistory(path: string, flags: number) {
+  try {
+    return await open(path, flags | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    throw new Error(`${path} is a symbolic link, which is never followed; remove it`, { cause: error });
+  }
+}
+
+/**
  * The last HISTORY_SIZE lines of the file, newest first (the order readline wants). The file is
- * cut down to those lines while at it, so it does not grow forever. A missing file is no history.
+ * cut down to those lines while at it (written anew, atomically), so it does not grow forever. A
+ * missing file is no history.
  */
 export async function loadHistory(path: string): Promise<string[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const file = await openHistory(path, constants.O_RDONLY);
+    try {
+      text = await file.readFile('utf8');
+    } finally {
+      await file.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const kept = lines.slice(-HISTORY_SIZE);
-  if (kept.length < lines.length) await writeFile(path, `${kept.join('\n')}\n`, { mode: 0o600 });
+  if (kept.length < lines.length) await writePrivateFile(path, `${kept.join('\n')}\n`);
   return kept.reverse();
 }
 
@@ -51,7 +73,7 @@ export async function appendHistory(
 ): Promise<void> {
   if (line.trim() === '' || line === previousLine || mayHoldSecret(line)) return;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const file = await open(path, 'a', 0o600);
+  const file = await openHistory(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   try {
     await file.chmod(0o600);
     await file.appendFile(`${line}\n`, 'utf8');

@@ -166,6 +166,24 @@ describeNeeding(await findChromium(), 'the README’s commands', {}, () => {
     }
   });
 
+  it('operating it: administration, keys and backup commands, verbatim, beside the running AS', async () => {
+    const expectations: Array<[string, RegExp]> = [
+      ['npx mcp-auth-as clients list', /^CLIENT ID\tREGISTRATION\t/m],
+      ['npx mcp-auth-as grants list --user alice', /^GRANT ID\tUSER\t/m],
+      ['npx mcp-auth-as users list', /^alice\t.*\tactive$/m],
+      ['npx mcp-auth-as users lock alice', /^locked alice: /m],
+      ['npx mcp-auth-as users unlock alice', /^unlocked alice$/m],
+      ['npx mcp-auth-as keys rotate', /^new keys .*published now, signing from /m],
+      ['npx mcp-auth-as keys list', /\tnext\t[\s\S]*\tactive\t/],
+      ['npx mcp-auth-as backup ~/mcp-auth-backup.db', /^database\s+\S+mcp-auth-backup\.db$/m],
+    ];
+    for (const [command, expected] of expectations) {
+      const result = shell(command);
+      assert.equal(await result.exited, 0, `${command}: ${result.output()}`);
+      assert.match(result.output(), expected, command);
+    }
+  });
+
   it('the legacy combined server, verbatim', async () => {
     const legacy = shell('npx mcp-auth-legacy --port=8000 --transport=streamable-http');
     background.push(legacy);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeAuthorizationError, sanitizeForTerminal } from '../../src/oauth/authorization-error.ts';
+import { describeAuthorizationError } from '../../src/oauth/authorization-error.ts';
 
 const RESOURCE = 'http://localhost:8002/mcp';
 
@@ -17,26 +17,6 @@ describe('an error the AS sent back to the redirect URI (RFC 6749 §4.1.2.1)', (
         `the authorization server does not know this MCP server (${RESOURCE}); start it with ` +
         `\`mcp-auth-as --resource ${RESOURCE}\` or add it to its --config`,
     );
-  });
-
-  it('the description comes from the network: escape sequences, control and bidi characters are removed', () => {
-    const line = describeAuthorizationError({
-      error: 'server_error',
-      description: 'bad\u001b]0;pwned\u0007 thing\r\nnext\u202eline\u0000',
-      resource: RESOURCE,
-    });
-    const unsafe = [...line].filter((char) => {
-      const code = char.charCodeAt(0);
-      return code < 0x20 || (code >= 0x7f && code <= 0x9f) || char === '\u202e';
-    });
-    assert.deepEqual(unsafe, []);
-    assert.match(line, /server_error \(bad ]0;pwned thing next line\)/);
-  });
-
-  it('a flood of description is capped', () => {
-    const line = sanitizeForTerminal('x'.repeat(10_000));
-    assert.equal(line.length, 200);
-    assert.ok(line.endsWith('…'));
   });
 
   it('the error code is sanitised too, and an unknown one still says what to do', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,15 +16,6 @@ describe('credential store (credentials bound to their AS and resource)', () => 
   it('follows XDG: $XDG_STATE_HOME/mcp-auth/client, else ~/.local/state', () => {
     assert.equal(defaultStoreDir({ XDG_STATE_HOME: '/x/state' }), '/x/state/mcp-auth/client');
     assert.match(defaultStoreDir({}), /\.local\/state\/mcp-auth\/client$/);
-  });
-
-  it('files are owner-only (0600) in owner-only folders (0700)', async () => {
-    const store = new CredentialStore(join(dir, 'perm'));
-    const path = store.tokensPath('https://as.example', 'https://rs.example/mcp');
-    await store.write(path, { a: 1 });
-    assert.equal((await stat(path)).mode & 0o777, 0o600);
-    assert.equal((await stat(join(dir, 'perm'))).mode & 0o777, 0o700);
-    assert.deepEqual(await store.read(path), { a: 1 });
   });
 
   it('a damaged file reads as absent (the user signs in again instead of being stuck)', async () => {

@@ -11,6 +11,10 @@ export interface TokenVerifierContext {
   /** Where the default development credential file is looked up (XDG_DATA_HOME, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly fetchImpl?: typeof fetch;
+  /** The clock (epoch ms) of token expiry checks and caches. */
+  readonly now?: () => number;
+  /** JWT verification: least time between JWKS fetches (jwt-verifier.ts); tests shorten it. */
+  readonly jwksRefetchCooldownMs?: number;
 }
 
 /**
@@ -26,7 +30,14 @@ export async function createTokenVerifier(
   if (options.tokenVerification === 'jwt') {
     if (!metadata.jwks_uri)
       throw new Error(`${metadata.issuer} publishes no jwks_uri; use --token-verification=introspection`);
-    return createJwtVerifier({ issuer: metadata.issuer, jwksUri: metadata.jwks_uri });
+    return createJwtVerifier({
+      issuer: metadata.issuer,
+      jwksUri: metadata.jwks_uri,
+      ...(context.now ? { now: context.now } : {}),
+      ...(context.jwksRefetchCooldownMs !== undefined
+        ? { jwksRefetchCooldownMs: context.jwksRefetchCooldownMs }
+        : {}),
+    });
   }
   if (!metadata.introspection_endpoint) {
     throw new Error(`${metadata.issuer} publishes no introspection_endpoint; use --token-verification=jwt`);

@@ -13,8 +13,18 @@ export interface JwtVerifierOptions {
   readonly keys?: JWTVerifyGetKey;
   /** Verified tokens remembered (by hash); default 10,000. */
   readonly cacheSize?: number;
+  /** The clock (epoch ms) of the cache and of `exp`/`nbf` checks. */
   readonly now?: () => number;
+  /**
+   * Least time between two fetches of the JWKS (default 30 s): a token with an unknown `kid`
+   * makes the verifier fetch it again (key rotation) at most this often, so made-up `kid`s cannot
+   * turn into a flood of requests to the AS.
+   */
+  readonly jwksRefetchCooldownMs?: number;
 }
+
+/** Default of `jwksRefetchCooldownMs`. */
+export const JWKS_REFETCH_COOLDOWN_MS = 30_000;
 
 /**
  * RFC 9068 JWT access tokens, verified locally with the AS's published keys: signature, `typ`
@@ -29,9 +39,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   const keys =
     options.keys ??
     createRemoteJWKSet(new URL(options.jwksUri), {
-      cooldownDuration: 30_000,
+      cooldownDuration: options.jwksRefetchCooldownMs ?? JWKS_REFETCH_COOLDOWN_MS,
       cacheMaxAge: VERIFIED_TOKEN_MAX_AGE_MS,
     });
+  const now = options.now ?? Date.now;
 
   async function verifySignedToken(token: string): Promise<VerifiedToken> {
     try {
@@ -40,6 +51,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         typ: 'at+jwt',
         algorithms: ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'],
         clockTolerance: 5,
+        currentDate: new Date(now()),
         requiredClaims: ['exp', 'aud'],
       });
       return {
@@ -77,7 +89,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
     ...cacheVerifiedTokens(verifySignedToken, {
       maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS,
       maxEntries: options.cacheSize ?? 10_000,
-      now: options.now ?? Date.now,
+      now,
     }),
   };
 }

@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
       `  authorization server  ${server.authorizationServer}`,
       `  token verification    ${server.verifier}`,
       `  metadata              ${new URL(server.resourceUrl).origin}/.well-known/oauth-protected-resource${new URL(server.resourceUrl).pathname}`,
+      ...(server.metricsUrl ? [`  metrics               ${server.metricsUrl}`] : []),
       '',
       '',
     ].join('\n'),

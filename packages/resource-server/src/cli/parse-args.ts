@@ -30,6 +30,8 @@ Options:
   --oauth-strict                accepted for compatibility: audience checks are always on
   --dangerously-accept-any-audience
                                 skip the audience check (only for authorization servers without RFC 8707)
+  --metrics-port N              serve Prometheus /metrics on this port (off by default)
+  --metrics-host H              address of the metrics listener (default 127.0.0.1)
   --log-level L                 debug, info (default), warn, error
   --verbose                     on an error, print its stack and causes too
   -h, --help                    show this help`;
@@ -53,6 +55,8 @@ export const FLAGS = {
   'allowed-origin': { type: 'string', multiple: true },
   'oauth-strict': { type: 'boolean' },
   'dangerously-accept-any-audience': { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -125,6 +129,24 @@ export function parseResourceServerArgs(
       allowedOrigins: values['allowed-origin'] ?? [],
       dangerouslyAcceptAnyAudience: values['dangerously-accept-any-audience'] === true,
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
+      ...metricsFrom(values['metrics-port'], values['metrics-host']),
+    },
+  };
+}
+
+/** `/metrics` on its own listener, only when `--metrics-port` is given. */
+function metricsFrom(
+  port: string | undefined,
+  host: string | undefined,
+): Pick<ResourceServerOptionsInput, 'metrics'> {
+  if (port === undefined) {
+    if (host !== undefined) throw new UsageError('--metrics-host needs --metrics-port');
+    return {};
+  }
+  return {
+    metrics: {
+      port: wholeNumberFlag('--metrics-port', port, 65535),
+      ...(host !== undefined ? { host } : {}),
     },
   };
 }

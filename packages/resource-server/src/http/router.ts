@@ -13,6 +13,8 @@ import type { RequestGuards } from './request-guards.ts';
 export type CorsPolicy = 'any-origin' | 'allowed-origins' | 'none';
 
 export interface Route {
+  /** What the metrics call it (`route` label): never the path a client sent. */
+  readonly name: string;
   /** The request paths it answers, compared exactly. */
   readonly paths: readonly string[];
   /** The methods it takes, in the order `Allow` lists them; `any` takes every method. */
@@ -30,6 +32,7 @@ export interface Route {
 export function createRouter(
   routes: readonly Route[],
   guards: RequestGuards,
+  nameRoute?: (req: IncomingMessage, name: string) => void,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const byPath = new Map<string, Route>();
   for (const route of routes) for (const path of route.paths) byPath.set(path, route);
@@ -40,6 +43,7 @@ export function createRouter(
     if (!requestUrl) throw invalidRequestTarget();
     if (!guards.hostAllowed(req)) throw new ResourceServerError(403, 'forbidden', 'unknown Host header');
     const route = byPath.get(requestUrl.pathname);
+    if (route && nameRoute) nameRoute(req, route.name);
     if (route?.cors === 'any-origin') {
       setPublicCorsHeaders(res);
       if (req.method === 'OPTIONS') return answerPreflight(res, '*');

@@ -107,6 +107,8 @@ describe('fuzzing every MCP server endpoint', () => {
           authServer: authorizationServer.issuer,
           tokenVerification,
           devCredentialsFile: join(dataDir, 'dev-introspection-client.json'),
+          // One of the two counts and times its requests, so the fuzz covers the metrics too.
+          ...(tokenVerification === 'jwt' ? { metrics: { port: 0 } } : {}),
         },
         { logger: serverLog.logger, fetchImpl: switchableFetch },
       );
@@ -188,6 +190,24 @@ describe('fuzzing every MCP server endpoint', () => {
     'the JWT-verifying server answers every generated request without a 5xx, a hang, a crash or a malformed answer, and valid tokens and sessions reach the code behind authentication',
     fuzz(() => jwtVerifying, RUNS.jwt, 1, stats.jwt),
   );
+
+  it('after the runs its metrics name only route table routes: hostile paths add no series', async () => {
+    const text = await (await fetch(jwtVerifying.server.metricsUrl ?? '')).text();
+    const routes = new Set([...text.matchAll(/route="([^"]*)"/g)].map((match) => match[1]));
+    const known = new Set([
+      'mcp',
+      'sse_stream',
+      'sse_messages',
+      'protected_resource_metadata',
+      'healthz',
+      'other',
+    ]);
+    assert.deepEqual(
+      [...routes].filter((route) => !known.has(route ?? '')),
+      [],
+    );
+    assert.ok(routes.has('mcp'));
+  });
 
   it('keeps its heap bounded: within 200 MB of the start after the runs (after GC)', async (t) => {
     const growth = (await heapUsedAfterGc()) - heapBefore;

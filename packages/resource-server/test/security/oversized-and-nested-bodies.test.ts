@@ -71,6 +71,28 @@ describe('oversized and nested bodies with a valid token (standalone RS)', () =>
   });
   after(() => stack.close());
 
+  it('bad bodies (malformed, wrong type, over 4 MiB) get JSON-RPC errors with 4xx, never a crash', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['{not json', 'application/json', 400],
+      ['hello', 'text/plain', 415],
+      [`{"a":"${'x'.repeat(5 * 1024 * 1024)}"}`, 'application/json', 413],
+    ];
+    for (const [body, type, status] of cases) {
+      const response = await fetch(stack.resourceUrl, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${token}` },
+        body,
+      });
+      assert.equal(response.status, status, type);
+      await response.arrayBuffer();
+    }
+    const wrongMethod = await fetch(stack.resourceUrl, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(wrongMethod.status, 405);
+  });
+
   it('a body nested 100,000 levels deep is refused with 400 -32600, and the server keeps serving', async () => {
     await assertNestingRefused(stack.resourceUrl, token, DEEPLY_NESTED);
     const next = await post(stack.resourceUrl, token, initializeNested(4));

@@ -27,6 +27,8 @@ export interface Stack {
     user?: typeof USER | typeof OTHER_USER;
   }): Promise<string>;
   revoke(token: string): Promise<void>;
+  /** Stops the AS alone (the RS keeps running): what the RS does when its AS is down. */
+  stopAuthorizationServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startStack(
   await as.accounts.create(USER.username, USER.password);
   await as.accounts.create(OTHER_USER.username, OTHER_USER.password);
   const owners = new Map<string, string>();
+  let asStopped = false;
   const rs = await startResourceServer(
     {
       port,
@@ -110,9 +113,13 @@ export async function startStack(
       });
       if (response.status !== 200) throw new Error(`revocation failed: ${response.status}`);
     },
+    async stopAuthorizationServer() {
+      asStopped = true;
+      await as.close();
+    },
     async close() {
       await rs.close();
-      await as.close();
+      if (!asStopped) await as.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

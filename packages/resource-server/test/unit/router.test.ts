@@ -18,9 +18,21 @@ function answering(name: string): Route['handle'] {
 }
 
 const ROUTES: Route[] = [
-  { paths: ['/.well-known/doc'], methods: ['GET', 'HEAD'], cors: 'any-origin', handle: answering('doc') },
-  { paths: ['/healthz'], methods: 'any', cors: 'none', handle: answering('health') },
-  { paths: ['/mcp'], methods: ['GET', 'POST', 'DELETE'], cors: 'allowed-origins', handle: answering('mcp') },
+  {
+    name: 'doc',
+    paths: ['/.well-known/doc'],
+    methods: ['GET', 'HEAD'],
+    cors: 'any-origin',
+    handle: answering('doc'),
+  },
+  { name: 'health', paths: ['/healthz'], methods: 'any', cors: 'none', handle: answering('health') },
+  {
+    name: 'mcp',
+    paths: ['/mcp'],
+    methods: ['GET', 'POST', 'DELETE'],
+    cors: 'allowed-origins',
+    handle: answering('mcp'),
+  },
 ];
 
 describe('the route table (http/router.ts)', () => {

@@ -9,17 +9,20 @@ interface AccountRow {
   username: string;
   password_hash: string;
   created_at: string;
+  last_sign_in_at: string | null;
+  locked_at: string | null;
 }
 
 function toAccount(row: AccountRow | undefined): AccountRecord | undefined {
-  return (
-    row && {
-      id: row.id,
-      username: row.username,
-      passwordHash: row.password_hash,
-      createdAt: toNumber(row.created_at),
-    }
-  );
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    createdAt: toNumber(row.created_at),
+    ...(row.last_sign_in_at === null ? {} : { lastSignInAt: toNumber(row.last_sign_in_at) }),
+    ...(row.locked_at === null ? {} : { lockedAt: toNumber(row.locked_at) }),
+  };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -29,7 +32,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 
 /** The accounts in PostgreSQL; usernames are unique case-insensitively. */
 export function postgresAccountStore(pool: Pool, accounts: string): AccountStore {
-  const columns = 'id, username, password_hash, created_at';
+  const columns = 'id, username, password_hash, created_at, last_sign_in_at, locked_at';
   // `lower(username)` everywhere so lookups use the unique index `accounts_username_lower`.
   const sql = {
     create: `INSERT INTO ${accounts} (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)`,
@@ -37,6 +40,8 @@ export function postgresAccountStore(pool: Pool, accounts: string): AccountStore
     findByUsername: `SELECT ${columns} FROM ${accounts} WHERE lower(username) = lower($1)`,
     updatePassword: `UPDATE ${accounts} SET password_hash = $2 WHERE lower(username) = lower($1)`,
     remove: `DELETE FROM ${accounts} WHERE lower(username) = lower($1)`,
+    recordSignIn: `UPDATE ${accounts} SET last_sign_in_at = $2 WHERE id = $1`,
+    setLocked: `UPDATE ${accounts} SET locked_at = $2 WHERE lower(username) = lower($1)`,
     list: `SELECT ${columns} FROM ${accounts} ORDER BY lower(username), username`,
     count: `SELECT count(*) AS n FROM ${accounts}`,
   } as const;
@@ -63,6 +68,12 @@ export function postgresAccountStore(pool: Pool, accounts: string): AccountStore
     },
     async remove(username) {
       return (await pool.query(sql.remove, [username])).rowCount === 1;
+    },
+    async recordSignIn(id, at) {
+      await pool.query(sql.recordSignIn, [id, at]);
+    },
+    async setLocked(username, at) {
+      return (await pool.query(sql.setLocked, [username, at ?? null])).rowCount === 1;
     },
     async list() {
       return (await pool.query<AccountRow>(sql.list)).rows.map((row) => toAccount(row) as AccountRecord);

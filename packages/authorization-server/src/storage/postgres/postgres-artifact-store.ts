@@ -3,6 +3,7 @@ import {
   type ArtifactStore,
   type ConsumeOutcome,
   consumeRefusal,
+  type ListedRecord,
   type StoredRecord,
   type UpsertRecord,
   upsertColumnValues,
@@ -54,6 +55,8 @@ export function postgresArtifactStore(pool: Pool, artifacts: string): ArtifactSt
       WHERE model = $1 AND key = $2 AND expires_at > $4 AND expires_at < $3`,
     countExpiring: `SELECT count(*) AS n FROM ${artifacts}
       WHERE model = $1 AND expires_at IS NOT NULL AND expires_at > $2`,
+    listLive: `SELECT key, payload, consumed_at, expires_at FROM ${artifacts}
+      WHERE model = $1 AND ${live('$2')} ORDER BY key COLLATE "C"`,
   } as const;
 
   return {
@@ -92,6 +95,20 @@ export function postgresArtifactStore(pool: Pool, artifacts: string): ArtifactSt
     },
     async countExpiring(model, now = epochSeconds()) {
       return toNumber((await pool.query<{ n: string }>(sql.countExpiring, [model, now])).rows[0]?.n ?? 0);
+    },
+    async listLive(model, now = epochSeconds()) {
+      const { rows } = await pool.query<ArtifactRow & { key: string; expires_at: string | null }>(
+        sql.listLive,
+        [model, now],
+      );
+      return rows.map((row): ListedRecord => {
+        const record = toRecord(row) as StoredRecord;
+        return {
+          ...record,
+          key: row.key,
+          ...(row.expires_at === null ? {} : { expiresAt: toNumber(row.expires_at) }),
+        };
+      });
     },
   };
 }

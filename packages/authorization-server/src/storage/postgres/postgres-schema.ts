@@ -80,4 +80,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   UPDATE artifacts SET payload = payload - 'mcp_preregistered' - 'mcp_resource_server'
     WHERE model = 'Client' AND (payload ? 'mcp_preregistered' OR payload ? 'mcp_resource_server');
   `,
+  // 5: when each account last signed in and whether the operator locked it (SQLite 3 → 4).
+  `
+  ALTER TABLE accounts ADD COLUMN last_sign_in_at bigint;
+  ALTER TABLE accounts ADD COLUMN locked_at bigint;
+  `,
 ];

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { isServerSecrets, type SecretsStore, type ServerSecrets } from '../../keys/server-secrets.ts';
+import { parseServerSecrets, type SecretsStore, type ServerSecrets } from '../../keys/server-secrets.ts';
 import { qualifier } from './postgres-identifiers.ts';
 
 /**
@@ -16,16 +16,19 @@ import { qualifier } from './postgres-identifiers.ts';
  */
 export function postgresSecretsStore(pool: Pool, schema: string): SecretsStore {
   const table = qualifier(schema)('server_secrets');
-  const read = async (): Promise<ServerSecrets | undefined> => {
-    const { rows } = await pool.query<{ secrets: unknown }>(`SELECT secrets FROM ${table} WHERE id = 1`);
-    const row = rows[0];
-    if (!row) return undefined;
-    if (!isServerSecrets(row.secrets)) {
+  const parse = (value: unknown): ServerSecrets => {
+    const secrets = parseServerSecrets(value);
+    if (!secrets) {
       throw new Error(
         `the server_secrets row in schema "${schema}" does not hold signing and cookie keys; restore it from a backup or delete it to generate new keys`,
       );
     }
-    return row.secrets;
+    return secrets;
+  };
+  const read = async (): Promise<ServerSecrets | undefined> => {
+    const { rows } = await pool.query<{ secrets: unknown }>(`SELECT secrets FROM ${table} WHERE id = 1`);
+    const row = rows[0];
+    return row ? parse(row.secrets) : undefined;
   };
   return {
     async loadOrCreate(create) {
@@ -42,6 +45,36 @@ export function postgresSecretsStore(pool: Pool, schema: string): SecretsStore {
       if (!stored)
         throw new Error(`the server_secrets row in schema "${schema}" vanished right after it was written`);
       return stored;
+    },
+    load: read,
+    // The row is locked (FOR UPDATE) from the read to the write: a concurrent `update` on any
+    // instance waits, then reads what this one wrote.
+    async update(change) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ secrets: unknown }>(
+          `SELECT secrets FROM ${table} WHERE id = 1 FOR UPDATE`,
+        );
+        const row = rows[0];
+        if (!row) {
+          throw new Error(
+            `schema "${schema}" holds no keys yet (table server_secrets): start mcp-auth-as once to create them`,
+          );
+        }
+        const current = parse(row.secrets);
+        const next = change(current);
+        if (next) {
+          await client.query(`UPDATE ${table} SET secrets = $1::jsonb WHERE id = 1`, [JSON.stringify(next)]);
+        }
+        await client.query('COMMIT');
+        return next ?? current;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
     },
   };
 }

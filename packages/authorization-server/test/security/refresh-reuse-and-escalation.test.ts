@@ -143,3 +143,49 @@ describe('refresh escalation: a refused refresh request does not spend the refre
     assert.equal(replay.status, 400, 'the spent token is refused: rotation still happens');
   });
 });
+
+/**
+ * OAuth 2.1 §4.3.1: a refresh token is rotated on every use, and the AS cannot tell the client
+ * from a thief who copied the token; when a rotated one comes back, one of them is an attacker,
+ * so the whole grant is revoked and both must sign in again.
+ */
+describe('refresh reuse: a rotated refresh token presented again', () => {
+  let server: TestAuthorizationServer;
+  let auth: string;
+  before(async () => {
+    server = await startTestServer();
+    auth = devIntrospectionAuth(server);
+  });
+  after(() => server.dispose());
+
+  const isActive = async (token: string) =>
+    ((await (await introspect(server.issuer, token, auth)).json()) as { active: boolean }).active;
+
+  it('OAuth 2.1 §4.3.1: reusing a rotated refresh token is refused and revokes the whole grant', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    const rotated = (await (
+      await refresh(server.issuer, client.client_id, tokens.refresh_token)
+    ).json()) as TokenSet;
+    const reuse = await refresh(server.issuer, client.client_id, tokens.refresh_token);
+    assert.equal(reuse.status, 400);
+    assert.equal(((await reuse.json()) as { error: string }).error, 'invalid_grant');
+    // Reuse detection (OAuth 2.1 §4.3.1): the legitimate holder's tokens die with the thief's.
+    const afterReuse = await refresh(server.issuer, client.client_id, rotated.refresh_token);
+    assert.equal(afterReuse.status, 400);
+    assert.equal(await isActive(rotated.access_token), false);
+  });
+
+  it('OAuth 2.1 §4.3.1: two refreshes of one token at the same moment: one is answered, the grant survives no reuse', async () => {
+    const { client, tokens } = await signInNewClient(server);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => refresh(server.issuer, client.client_id, tokens.refresh_token)),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    assert.deepEqual(statuses, [200, 400, 400, 400]);
+    const winner = answers.find((answer) => answer.status === 200);
+    const issued = (await winner?.json()) as TokenSet;
+    // The losers were reuses of a spent token: the grant, the winner's tokens included, is revoked.
+    assert.equal(await isActive(issued.access_token), false);
+    assert.equal((await refresh(server.issuer, client.client_id, issued.refresh_token)).status, 400);
+  });
+});

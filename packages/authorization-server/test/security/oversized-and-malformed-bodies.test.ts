@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { CookieJar } from '@mcp-auth/test-support/cookie-jar';
+import { formAction, hiddenValue, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
+import { requestAuthorization } from '../support/authorization-request.ts';
 import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /** Every endpoint, every kind of nonsense: always a 4xx with an error body, never a 5xx. */
@@ -20,6 +22,9 @@ describe('bad input never yields a 5xx', () => {
     ['oversized body', 'application/x-www-form-urlencoded', `grant_type=${'a'.repeat(2_000_000)}`],
     ['JSON array', 'application/json', '[1,2,3]'],
     ['null bytes', 'application/x-www-form-urlencoded', 'grant_type=\u0000&client_id=\u0000'],
+    ['oversized JSON', 'application/json', `{"client_name":"${'a'.repeat(2_000_000)}"}`],
+    ['JSON nested 10,000 levels deep', 'application/json', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
+    ['a parameter repeated 10,000 times', 'application/x-www-form-urlencoded', 'scope=user&'.repeat(10_000)],
   ];
 
   for (const endpoint of endpoints) {
@@ -104,5 +109,36 @@ describe('bad input never yields a 5xx', () => {
   it('an unknown path → 404', async () => {
     const response = await fetch(`${server.issuer}/nope`);
     assert.equal(response.status, 404);
+  });
+
+  it('a sign-in form over 16 KiB is 413, the interaction still usable', async () => {
+    const client = await registerPublicClient(server.issuer);
+    const jar = new CookieJar();
+    const started = await requestAuthorization(server.issuer, client.client_id);
+    jar.store(started);
+    const page = await (
+      await fetch(new URL(started.headers.get('location') ?? '', server.issuer), {
+        headers: { cookie: jar.header() },
+      })
+    ).text();
+    const action = new URL(formAction(page, /\/login$/), server.issuer);
+    const post = (body: string) =>
+      fetch(action, {
+        method: 'POST',
+        headers: {
+          cookie: jar.header(),
+          origin: new URL(server.issuer).origin,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+        redirect: 'manual',
+      });
+    const csrf = `csrf=${encodeURIComponent(hiddenValue(page, 'csrf'))}`;
+    const huge = await post(`${csrf}&username=alice&password=${'x'.repeat(17 * 1024)}`);
+    assert.equal(huge.status, 413);
+    await huge.body?.cancel();
+    const normal = await post(`${csrf}&username=alice&password=wrong`);
+    assert.equal(normal.status, 401, 'the next attempt is answered as usual');
+    await normal.body?.cancel();
   });
 });

@@ -9,6 +9,7 @@ import {
   basicAuth,
   introspect,
   redeemCode,
+  refresh,
   registerPublicClient,
 } from '@mcp-auth/test-support/oauth-flow';
 import { runClientsCommand } from '../../src/commands/clients-command.ts';
@@ -230,5 +231,132 @@ describe('introspection by the wrong party: mcp-auth-as clients add --resource-s
     } finally {
       await server.dispose();
     }
+  });
+});
+
+/**
+ * RFC 7662 §2.1: the caller of the introspection endpoint is authenticated, and only the parties
+ * the policy above names learn anything. RFC 7009 §2.1: a token is revoked only at the request of
+ * the client it was issued to; another client's request is answered 200 and revokes nothing, so a
+ * stolen token cannot be used to sign its owner out, nor the endpoint to probe for tokens.
+ */
+describe('introspection and revocation by the wrong party: clients that are not the token’s', () => {
+  let server: TestAuthorizationServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.dispose());
+
+  const revoke = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(`${server.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields),
+    });
+  const isActive = async (token: string) =>
+    (
+      (await (await introspect(server.issuer, token, devIntrospectionAuth(server))).json()) as {
+        active: boolean;
+      }
+    ).active;
+
+  it('RFC 7662 §2.1: an unauthenticated caller is refused with 401 invalid_client', async () => {
+    const { tokens } = await signInNewClient(server);
+    const response = await introspect(server.issuer, tokens.access_token);
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
+  });
+
+  it('RFC 7662 §2.1: a wrong secret for the resource server credential is refused', async () => {
+    const { tokens } = await signInNewClient(server);
+    const credentials = server.devIntrospectionCredentials;
+    assert.ok(credentials);
+    const response = await introspect(
+      server.issuer,
+      tokens.access_token,
+      basicAuth(credentials.client_id, 'nope'),
+    );
+    assert.equal(response.status, 401);
+  });
+
+  it('RFC 7662 §4: a public client cannot introspect another client’s token', async () => {
+    const first = await signInNewClient(server);
+    const second = await signInNewClient(server);
+    const response = await fetch(`${server.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: first.tokens.access_token, client_id: second.client.client_id }),
+    });
+    const body = (await response.json()) as { active?: boolean; error?: string };
+    assert.notEqual(body.active, true);
+  });
+
+  it('a resource server registered by the operator may introspect; a plain confidential client may not', async () => {
+    const { tokens } = await signInNewClient(server);
+    const rs = await server.registerClient({
+      name: 'My RS',
+      resourceServer: true,
+      resources: [DEMO_RESOURCE],
+    });
+    const allowed = await introspect(
+      server.issuer,
+      tokens.access_token,
+      basicAuth(rs.client_id, rs.client_secret ?? ''),
+    );
+    assert.equal(((await allowed.json()) as { active: boolean }).active, true);
+    const job = await server.registerClient({
+      name: 'job',
+      grantTypes: ['client_credentials'],
+      scope: 'user',
+    });
+    const refused = await introspect(
+      server.issuer,
+      tokens.access_token,
+      basicAuth(job.client_id, job.client_secret ?? ''),
+    );
+    assert.notEqual(((await refused.json()) as { active?: boolean }).active, true);
+  });
+
+  it('RFC 7009 §2.1: another client revoking an access token gets 200 and revokes nothing', async () => {
+    const owner = await signInNewClient(server);
+    const stranger = await signInNewClient(server);
+    const response = await revoke({ token: owner.tokens.access_token, client_id: stranger.client.client_id });
+    assert.equal(response.status, 200);
+    assert.equal(await isActive(owner.tokens.access_token), true);
+  });
+
+  it('RFC 7009 §2.1: another client revoking a refresh token gets 200, and the owner still refreshes', async () => {
+    const owner = await signInNewClient(server);
+    const stranger = await signInNewClient(server);
+    const response = await revoke({
+      token: owner.tokens.refresh_token,
+      token_type_hint: 'refresh_token',
+      client_id: stranger.client.client_id,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(
+      (await refresh(server.issuer, owner.client.client_id, owner.tokens.refresh_token)).status,
+      200,
+    );
+  });
+
+  it('RFC 7009 §2.1: a resource server credential cannot revoke the tokens it may introspect', async () => {
+    const owner = await signInNewClient(server);
+    const response = await revoke(
+      { token: owner.tokens.access_token },
+      { authorization: devIntrospectionAuth(server) },
+    );
+    assert.equal(response.status, 200);
+    assert.equal(await isActive(owner.tokens.access_token), true);
+  });
+
+  it('RFC 7009 §2.1: a revocation naming no client, or an unknown one, is refused and revokes nothing', async () => {
+    const owner = await signInNewClient(server);
+    for (const fields of [{}, { client_id: 'no-such-client' }] as Record<string, string>[]) {
+      const response = await revoke({ token: owner.tokens.access_token, ...fields });
+      assert.ok([400, 401].includes(response.status), `${JSON.stringify(fields)}: ${response.status}`);
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
+    }
+    assert.equal(await isActive(owner.tokens.access_token), true);
   });
 });

@@ -1,6 +1,6 @@
 import { CredentialStore } from '../../src/store/credential-store.ts';
 
-/** A second process for the concurrent-writers test: writes one record many times. */
+/** A second process for the concurrent-writers test of credential-files.test.ts: writes one record many times. */
 const [dir = '', writer = '', count = '100'] = process.argv.slice(2);
 const store = new CredentialStore(dir);
 const path = store.tokensPath('https://as.example', 'https://rs.example/mcp');

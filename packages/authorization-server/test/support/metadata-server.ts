@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createSelfSignedCertificate } from '../support/self-signed-certificate.ts';
+import { createSelfSignedCertificate } from './self-signed-certificate.ts';
 
 /**
  * A local HTTPS server playing the client's metadata host, with one route per behaviour the

@@ -7,7 +7,10 @@ import {
   type SafeFetchOptions,
   type SafeFetchReason,
 } from '../../src/client-metadata/safe-fetch.ts';
-import { type MetadataServer, SIZE_LIMIT, startMetadataServer } from './metadata-server.ts';
+import { requestAuthorization } from '../support/authorization-request.ts';
+import { type MetadataDocumentHost, startMetadataDocumentHost } from '../support/metadata-document-host.ts';
+import { type MetadataServer, SIZE_LIMIT, startMetadataServer } from '../support/metadata-server.ts';
+import { startTestServer, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /** A resolver that answers every name with one address, as a hostile DNS server would. */
 function fakeLookup(address: string, family: 4 | 6, calls: string[] = []): SafeFetchOptions['lookup'] {
@@ -165,5 +168,70 @@ describe('SSRF-safe fetch for Client ID Metadata Documents', () => {
       'network',
     );
     assert.match(error.message, /localhost/);
+  });
+});
+
+/**
+ * The same defences seen from the authorization endpoint: a `client_id` that is a URL makes the
+ * AS fetch it (Client ID Metadata Documents), so an attacker can aim the AS at its own network.
+ * Without the development flag, no address of this machine or its private networks is fetched,
+ * however it is spelled, and the refusal never redirects (the client is unverified).
+ */
+describe('CIMD SSRF through the authorization endpoint', () => {
+  let host: MetadataDocumentHost;
+  let server: TestAuthorizationServer;
+  before(async () => {
+    host = await startMetadataDocumentHost();
+    server = await startTestServer({}, { clientMetadataCa: host.cert });
+  });
+  after(async () => {
+    await server?.dispose();
+    await host?.close();
+  });
+
+  it('SSRF protection: a metadata URL on a loopback address is refused without being fetched', async () => {
+    const clientId = host.publish('/apps/loopback.json');
+    const before = host.requests.length;
+    const response = await requestAuthorization(server.issuer, clientId);
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('location'), null);
+    assert.equal(host.requests.length, before, 'the document server saw no request');
+  });
+
+  it('SSRF protection: private and link-local addresses are refused', async () => {
+    for (const clientId of ['https://10.0.0.1/client.json', 'https://169.254.169.254/latest/meta-data']) {
+      const response = await requestAuthorization(server.issuer, clientId);
+      assert.equal(response.status, 400, clientId);
+    }
+  });
+
+  it('every spelling of a local or private address is refused without a redirect, and nothing is fetched', async () => {
+    const port = new URL(host.publish('/apps/spellings.json')).port;
+    const before = host.requests.length;
+    for (const origin of [
+      `https://127.0.0.1:${port}`,
+      `https://[::1]:${port}`,
+      `https://[::ffff:127.0.0.1]:${port}`,
+      `https://[::ffff:7f00:1]:${port}`,
+      `https://0x7f000001:${port}`,
+      `https://2130706433:${port}`,
+      `https://0177.0.0.1:${port}`,
+      `https://127.1:${port}`,
+      `https://0.0.0.0:${port}`,
+      'https://[fd00::1]',
+      'https://[fe80::1]',
+      'https://192.168.0.1',
+      'https://172.16.0.1',
+      'https://100.64.0.1',
+      'https://[64:ff9b::a9fe:a9fe]',
+      'https://metadata.google.internal.',
+    ]) {
+      const clientId = `${origin}/apps/spellings.json`;
+      const response = await requestAuthorization(server.issuer, clientId);
+      assert.equal(response.status, 400, clientId);
+      assert.equal(response.headers.get('location'), null, clientId);
+      await response.body?.cancel();
+    }
+    assert.equal(host.requests.length, before, 'not one of them reached the document server');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '@mcp-auth/shared';
 import { authorize, redeemCode, refresh, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
-import { type RunningSameOriginServer, startSameOriginServer } from '../src/index.ts';
+import { type RunningSameOriginServer, startSameOriginServer } from '../../src/index.ts';
 
 /**
  * The same-origin server verifies tokens against the AS's store through the resource server's one
