@@ -1,4 +1,4 @@
-import { canonicalResourceUri, DEFAULT_MCP_URL, DEMO_SCOPES } from '@mcp-auth/shared';
+import { canonicalResourceUri, DEFAULT_MCP_URL, DEMO_BASE_SCOPE, DEMO_SCOPES } from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /**
@@ -33,6 +33,12 @@ const resourceSchema = z.object({
   }),
   name: z.string().min(1),
   scopes: z.array(scopeSchema).min(1),
+  /**
+   * What a request that names none of this resource's scopes gets (RFC 6749 §3.3 default scope;
+   * MCP authorization "Scope Selection Strategy": a client may omit `scope`). Default: the first
+   * scope listed, which should be the least privileged one.
+   */
+  defaultScopes: z.array(z.string()).min(1).optional(),
   tokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
   /**
    * Access token lifetime in seconds. Short by default: OAuth 2.1 §7.1, MCP security
@@ -55,7 +61,20 @@ const resourceSchema = z.object({
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = { opaque: 3600, jwt: 300 } as const;
 
 export const resourceRegistrySchema = z
-  .array(resourceSchema)
+  .array(
+    resourceSchema.superRefine((resource, ctx) => {
+      const names = new Set(resource.scopes.map((scope) => scope.name));
+      for (const name of resource.defaultScopes ?? []) {
+        if (!names.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['defaultScopes'],
+            message: `default scope "${name}" is not one of the scopes of ${resource.uri}`,
+          });
+        }
+      }
+    }),
+  )
   .min(1)
   .superRefine((resources, ctx) => {
     const seen = new Set<string>();
@@ -70,8 +89,11 @@ export const resourceRegistrySchema = z
 export type ResourceScope = z.infer<typeof scopeSchema>;
 /** A resource as configured: its access token lifetime only when it sets its own. */
 export type RegisteredResource = z.infer<typeof resourceSchema>;
-/** A resource as the AS serves it: every lifetime known. */
-export type ProtectedResource = RegisteredResource & { readonly accessTokenTtlSeconds: number };
+/** A resource as the AS serves it: every lifetime and its default scopes known. */
+export type ProtectedResource = RegisteredResource & {
+  readonly accessTokenTtlSeconds: number;
+  readonly defaultScopes: readonly string[];
+};
 export type ResourceRegistryInput = z.input<typeof resourceRegistrySchema>;
 
 export class ResourceRegistry {
@@ -94,6 +116,7 @@ export class ResourceRegistry {
             resource.accessTokenTtlSeconds ??
             defaults.accessTokenTtlSeconds ??
             DEFAULT_ACCESS_TOKEN_TTL_SECONDS[resource.tokenFormat],
+          defaultScopes: resource.defaultScopes ?? resource.scopes.slice(0, 1).map((scope) => scope.name),
         },
       ]),
     );
@@ -146,6 +169,8 @@ export function demoResourceRegistry(): ResourceRegistryInput {
         description: scope.description,
         unlocks: [...scope.tools],
       })),
+      // Every MCP request to it needs the base scope; `admin` is asked for by step-up.
+      defaultScopes: [DEMO_BASE_SCOPE],
       // Its lifetime is `--access-token-ttl`, else the opaque default (one hour).
       tokenFormat: 'opaque',
     },

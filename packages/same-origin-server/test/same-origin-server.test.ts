@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '@mcp-auth/shared';
 import { skipUnlessFound } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
+import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { CHROMIUM_BROWSER, runClient } from '../../client/test/support/client-process.ts';
 import { type RunningSameOriginServer, startSameOriginServer } from '../src/index.ts';
 
@@ -65,6 +66,45 @@ describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
     );
     assert.equal(authorize.status, 303);
     assert.match(authorize.headers.get('location') ?? '', /\/interaction\//);
+  });
+
+  it('RFC 6749 §3.3: a client asking no scope gets the default scope, shown on consent, and its token calls tools', async () => {
+    const origin = new URL(server.mcpUrl).origin;
+    const account = server.demoAccount;
+    assert.ok(account, 'the legacy server has its demo account');
+    const client = await registerPublicClient(origin);
+    let consentPage = '';
+    const outcome = await authorize(origin, {
+      clientId: client.client_id,
+      username: account.username,
+      password: account.password,
+      onPage: (kind, page) => {
+        if (kind === 'consent') consentPage = page;
+      },
+    });
+    assert.match(consentPage, /Use the demo tools as you/);
+    const code = outcome.redirect.searchParams.get('code');
+    assert.ok(code, `a code, not ${outcome.redirect.searchParams.get('error')}`);
+    const tokens = (await (
+      await redeemCode(origin, { clientId: client.client_id, code, ...outcome })
+    ).json()) as { access_token: string; scope: string };
+    assert.equal(tokens.scope, 'user');
+    const call = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tokens.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-03-26',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      }),
+    });
+    assert.equal(call.status, 200, await call.clone().text());
   });
 
   it('the MCP endpoint is protected, with RFC 9728 metadata on the same origin', async () => {

@@ -26,7 +26,7 @@ export function formTargetsFor(details: InteractionDetails): string[] {
 /**
  * What the consent page shows (SPEC AS.10, MCP security considerations "Confused Deputy"):
  * who asks (self-declared name and client id), where the answer goes (redirect host, with a
- * warning when it is only this computer), which resource, and each new scope in words.
+ * warning when it is only this computer), which resource, and each scope in words.
  */
 export function describeConsent(details: InteractionDetails, client: Client, registry: ResourceRegistry) {
   const redirect = redirectUriOf(details);
@@ -34,7 +34,9 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
     missingResourceScopes?: Record<string, string[]>;
     missingOIDCScope?: string[];
   };
-  const resources = Object.entries(promptDetails.missingResourceScopes ?? {}).map(([uri, scopeNames]) => {
+  const resources = Object.entries(
+    requestedResourceScopes(details, promptDetails.missingResourceScopes ?? {}, registry),
+  ).map(([uri, scopeNames]) => {
     const resource = registry.find(uri);
     return {
       uri,
@@ -60,4 +62,35 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
     resources,
     offlineAccess: (promptDetails.missingOIDCScope ?? []).includes('offline_access'),
   };
+}
+
+/**
+ * Per resource, every scope the request asks for (after the AS's defaults, provider/default-scopes.ts),
+ * not only those oidc-provider found missing: a client asked again although it was approved before
+ * (RFC 8252 §8.6, loopback redirects) would otherwise be shown a page that lists nothing.
+ */
+function requestedResourceScopes(
+  details: InteractionDetails,
+  missing: Record<string, string[]>,
+  registry: ResourceRegistry,
+): Record<string, string[]> {
+  const requested = String(details.params.scope ?? '')
+    .split(' ')
+    .filter(Boolean);
+  const resourceParam = details.params.resource;
+  const named = Array.isArray(resourceParam)
+    ? resourceParam.map(String)
+    : typeof resourceParam === 'string'
+      ? [resourceParam]
+      : [];
+  const identifiers = [...new Set([...named, ...Object.keys(missing)])];
+  const byResource: Record<string, string[]> = {};
+  for (const uri of identifiers) {
+    const defined = registry.find(uri)?.scopes.map((scope) => scope.name) ?? [];
+    const scopes = [
+      ...new Set([...requested.filter((name) => defined.includes(name)), ...(missing[uri] ?? [])]),
+    ];
+    if (scopes.length > 0) byResource[uri] = scopes;
+  }
+  return byResource;
 }

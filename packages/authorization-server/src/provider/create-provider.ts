@@ -12,6 +12,7 @@ import { answerMissingClientAuthenticationWith401 } from './client-authenticatio
 import { clientConfiguration } from './client-configuration.ts';
 import { requireClientCredentialsPrivilege } from './client-credentials-guard.ts';
 import { patchClientBehaviour } from './client-patches.ts';
+import { assignDefaultScopes } from './default-scopes.ts';
 import { featureConfiguration } from './feature-configuration.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
@@ -68,6 +69,8 @@ export function createProvider(deps: ProviderDependencies): Provider {
     // oidc-provider validates a client's registered `scope` (client credentials) against it.
     scopes: offeredScopes(deps.registry),
     claims: { openid: ['sub'], profile: ['preferred_username'] },
+    // Not a new parameter: the hook that gives a request naming no scope its resource's defaults.
+    extraParams: { scope: assignDefaultScopes(deps.registry) },
     ...accountConfiguration(deps.accounts),
     loadExistingGrant: loadExistingGrant(deps.consentMemory),
     interactions: {

@@ -8,6 +8,7 @@ import {
   redeemCode,
   registerPublicClient,
 } from '@mcp-auth/test-support/oauth-flow';
+import { redirectOf, requestAuthorization } from '../support/authorization-request.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 const RESOURCE = 'http://localhost:8001/mcp';
@@ -60,6 +61,60 @@ describe('authorization code flow with PKCE', () => {
     assert.equal(details.scope, 'user');
     assert.equal(details.client_id, client.client_id);
     assert.equal(details.iss, server.issuer);
+  });
+
+  it("RFC 6749 §3.3: a request without scope gets the resource's default scopes, on the consent page and in the token", async () => {
+    let consentPage = '';
+    const outcome = await signIn({
+      scope: undefined,
+      onPage: (kind, page) => {
+        if (kind === 'consent') consentPage = page;
+      },
+    });
+    assert.ok(
+      consentPage.includes('Use the demo tools as you'),
+      `the consent page names the default scope:\n${consentPage}`,
+    );
+    assert.doesNotMatch(consentPage, /See server statistics/, 'and only the default scope');
+    const code = outcome.redirect.searchParams.get('code');
+    assert.ok(code, `a code, not ${outcome.redirect.searchParams.get('error')}`);
+    const tokens = (await (
+      await redeemCode(server.issuer, { clientId: client.client_id, code, ...outcome })
+    ).json()) as { access_token: string; scope: string };
+    assert.equal(tokens.scope, 'user');
+    const details = (await (await introspect(server.issuer, tokens.access_token, devAuth)).json()) as {
+      scope: string;
+      aud: string;
+    };
+    assert.equal(details.scope, 'user');
+    assert.equal(details.aud, RESOURCE);
+  });
+
+  it('RFC 6749 §3.3: a request for offline_access only gets the default scopes and a refresh token', async () => {
+    const outcome = await signIn({ scope: 'offline_access' });
+    const code = outcome.redirect.searchParams.get('code');
+    assert.ok(code, `a code, not ${outcome.redirect.searchParams.get('error')}`);
+    const tokens = (await (
+      await redeemCode(server.issuer, { clientId: client.client_id, code, ...outcome })
+    ).json()) as { scope: string; refresh_token?: string };
+    // The access token is the resource's: its scope is the resource's part of the grant.
+    assert.equal(tokens.scope, 'user');
+    assert.equal(typeof tokens.refresh_token, 'string');
+  });
+
+  it('RFC 6749 §3.3: a client registered for none of the default scopes gets invalid_scope, not an empty consent', async () => {
+    const limited = await server.registerClient({
+      name: 'Admin only',
+      scope: 'admin',
+      redirectUris: ['http://127.0.0.1:3030/callback'],
+    });
+    const response = await requestAuthorization(server.issuer, limited.client_id, {
+      scope: undefined,
+      resource: RESOURCE,
+    });
+    const redirect = redirectOf(response);
+    assert.equal(redirect?.searchParams.get('error'), 'invalid_scope');
+    assert.match(redirect?.searchParams.get('error_description') ?? '', /request a scope/);
   });
 
   it('SPEC AS.6: with one resource registered, a request without resource is bound to it', async () => {

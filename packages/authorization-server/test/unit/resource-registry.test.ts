@@ -43,11 +43,33 @@ describe('resource registry (RFC 8707)', () => {
         [{ uri: 'http://a/x', name: 'x', scopes: [{ name: 'a', description: 'b' }], tokenFormat: 'paseto' }],
         /opaque|jwt/,
       ],
+      [
+        [{ uri: 'http://a/x', name: 'x', scopes: [{ name: 'a', description: 'b' }], defaultScopes: ['z'] }],
+        /default scope \\"z\\" is not one of the scopes/,
+      ],
     ];
     for (const [input, message] of cases) {
       const result = resourceRegistrySchema.safeParse(input);
       assert.equal(result.success, false);
       assert.match(JSON.stringify(result.error?.issues), message);
     }
+  });
+
+  it('RFC 6749 §3.3: default scopes are the configured ones, else the first scope listed', () => {
+    const registry = new ResourceRegistry(
+      resourceRegistrySchema.parse([
+        ...demoResourceRegistry(),
+        {
+          uri: 'https://files.example/mcp',
+          name: 'Files',
+          scopes: [
+            { name: 'files:read', description: 'Read' },
+            { name: 'files:write', description: 'Write' },
+          ],
+        },
+      ]),
+    );
+    assert.deepEqual(registry.find('http://localhost:8001/mcp')?.defaultScopes, ['user']);
+    assert.deepEqual(registry.find('https://files.example/mcp')?.defaultScopes, ['files:read']);
   });
 });
