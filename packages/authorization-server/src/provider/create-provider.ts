@@ -14,6 +14,7 @@ import { requireClientCredentialsPrivilege } from './client-credentials-guard.ts
 import { patchClientBehaviour } from './client-patches.ts';
 import { assignDefaultScopes } from './default-scopes.ts';
 import { featureConfiguration } from './feature-configuration.ts';
+import { refuseInsecureSignIn } from './insecure-sign-in-guard.ts';
 import { createInteractionPolicy } from './interaction-policy.ts';
 import { introspectionAllowedPolicy, revocationAllowedPolicy } from './introspection-policy.ts';
 import { answerJwtAccessTokensAtIntrospectionAndRevocation } from './jwt-access-token-endpoints.ts';
@@ -94,6 +95,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   requireClientCredentialsPrivilege(provider, deps.privileges, deps.registry);
   answerMissingClientAuthenticationWith401(provider);
   refuseFramingOfProviderPages(provider);
+  refuseInsecureSignIn(provider, deps.issuer, deps.trustProxy, deps.logger);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
     issuer: deps.issuer.url,
     signingKeys: () => deps.keys().jwks,
