@@ -12,6 +12,7 @@ import { answerMissingClientAuthenticationWith401 } from './client-authenticatio
 import { clientConfiguration } from './client-configuration.ts';
 import { requireClientCredentialsPrivilege } from './client-credentials-guard.ts';
 import { patchClientBehaviour } from './client-patches.ts';
+import { allowedClientOrigin, answerCrossOriginRequests } from './cross-origin-policy.ts';
 import { assignDefaultScopes } from './default-scopes.ts';
 import { featureConfiguration } from './feature-configuration.ts';
 import { refuseInsecureSignIn } from './insecure-sign-in-guard.ts';
@@ -85,6 +86,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       revocationAllowed,
       admitRegistration: deps.admitRegistration,
     }),
+    clientBasedCORS: allowedClientOrigin,
     fetch: deps.metadataFetch as Configuration['fetch'],
     renderError: renderProviderError(deps.issuer.host),
   };
@@ -96,6 +98,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
   answerMissingClientAuthenticationWith401(provider);
   refuseFramingOfProviderPages(provider);
   refuseInsecureSignIn(provider, deps.issuer, deps.trustProxy, deps.logger);
+  answerCrossOriginRequests(provider);
   answerJwtAccessTokensAtIntrospectionAndRevocation(provider, {
     issuer: deps.issuer.url,
     signingKeys: () => deps.keys().jwks,

@@ -25,5 +25,5 @@ export function reachesProviderRouteWithParameter(path: string, routePath: strin
 }
 
 function isAscii(value: string): boolean {
-  return /^[\x00-\x7f]*$/.test(value);
+  return !/[^\p{ASCII}]/u.test(value);
 }

@@ -2,11 +2,16 @@ import type { ServerResponse } from 'node:http';
 import { closeConnectionIfBodyPending } from './unread-body.ts';
 
 /**
- * SPEC RS.6: browser-based MCP clients must be able to read the auth challenge and the session
- * id, so both are exposed. Only origins the guards allowed are echoed; no credentials mode
- * (tokens travel in the Authorization header, never in cookies).
+ * Browser-based MCP clients (the MCP Inspector, web apps) must be able to read the auth challenge
+ * (RFC 9728 §5.1, RFC 6750 §3) and the session id (MCP Streamable HTTP "Session Management"), so
+ * both are exposed. Only origins the guards allowed are echoed; no credentials mode (tokens travel
+ * in the Authorization header, never in cookies).
  */
 const EXPOSED = ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-Id'].join(', ');
+/**
+ * What such a client sends: the bearer token, JSON, the MCP headers (Streamable HTTP), the SSE
+ * resumption header (`Last-Event-ID`, HTML "Server-sent events"), and an RFC 9449 DPoP proof.
+ */
 const ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',
@@ -16,6 +21,7 @@ const ALLOWED_HEADERS = [
   'Mcp-Method',
   'Mcp-Name',
   'Last-Event-Id',
+  'DPoP',
 ].join(', ');
 
 export function setCorsHeaders(res: ServerResponse, origin: string | undefined): void {

@@ -52,7 +52,8 @@ export function createRouter(
       // DNS rebinding protection: a foreign browser origin is refused before anything else.
       if (!origin.allowed) throw new ResourceServerError(403, 'forbidden', 'origin not allowed');
       setCorsHeaders(res, origin.origin);
-      if (req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
+      // A path no route has gets its 404 below, preflight or not: CORS is a route's, not the server's.
+      if (route && req.method === 'OPTIONS') return answerPreflight(res, origin.origin);
     }
     if (!route) throw new ResourceServerError(404, 'not_found', undefined);
     if (route.methods !== 'any' && !route.methods.includes(req.method ?? '')) {

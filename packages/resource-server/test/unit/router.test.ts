@@ -128,9 +128,36 @@ describe('the route table (http/router.ts)', () => {
 
   it('an allowed origin gets its preflight on an MCP route, echoed back, before the method check', async () => {
     const origin = `http://localhost:${PORT_IN_RESOURCE}`;
-    const preflight = await send('OPTIONS', '/mcp', { origin });
+    const preflight = await send('OPTIONS', '/mcp', {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers':
+        'authorization,content-type,mcp-session-id,mcp-protocol-version,last-event-id,dpop',
+    });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers['access-control-allow-origin'], origin);
+    const allowed = String(preflight.headers['access-control-allow-headers']).toLowerCase().split(/,\s*/);
+    for (const header of [
+      'authorization',
+      'content-type',
+      'mcp-session-id',
+      'mcp-protocol-version',
+      'last-event-id',
+      'dpop',
+    ]) {
+      assert.ok(allowed.includes(header), `${header} in ${allowed.join(', ')}`);
+    }
+    const exposed = String(preflight.headers['access-control-expose-headers']).toLowerCase();
+    assert.match(exposed, /www-authenticate/);
+    assert.match(exposed, /mcp-session-id/);
+  });
+
+  it('a path no route has answers its preflight with 404, never with CORS', async () => {
+    const preflight = await send('OPTIONS', '/nowhere', {
+      origin: `http://localhost:${PORT_IN_RESOURCE}`,
+      'access-control-request-method': 'POST',
+    });
+    assert.equal(preflight.status, 404);
   });
 
   it('a route without CORS takes every method and never looks at the Origin', async () => {
