@@ -107,6 +107,52 @@ describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
     assert.equal(call.status, 200, await call.clone().text());
   });
 
+  it('CORS: a page on another origin gets its preflights answered at every endpoint it calls, the 2025-03-26 defaults included', async () => {
+    const origin = new URL(server.mcpUrl).origin;
+    // Another loopback origin, as a local browser tool (the MCP Inspector) has.
+    const pageOrigin = 'http://127.0.0.1:6274';
+    const cases: Array<[string, string, string]> = [
+      ['/.well-known/oauth-authorization-server', 'GET', 'mcp-protocol-version'],
+      ['/.well-known/openid-configuration', 'GET', 'mcp-protocol-version'],
+      ['/.well-known/oauth-protected-resource/mcp', 'GET', 'mcp-protocol-version'],
+      ['/register', 'POST', 'content-type'],
+      ['/reg', 'POST', 'content-type'],
+      ['/token', 'POST', 'content-type'],
+      ['/token/revocation', 'POST', 'content-type'],
+      ['/jwks', 'GET', ''],
+      ['/mcp', 'POST', 'authorization,content-type,mcp-session-id,mcp-protocol-version,last-event-id,dpop'],
+    ];
+    for (const [path, method, headers] of cases) {
+      const response = await fetch(`${origin}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: pageOrigin,
+          'access-control-request-method': method,
+          ...(headers ? { 'access-control-request-headers': headers } : {}),
+        },
+      });
+      assert.equal(response.status, 204, path);
+      assert.ok(response.headers.get('access-control-allow-origin'), path);
+      const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase();
+      for (const header of headers.split(',').filter(Boolean))
+        assert.ok(allowed.includes(header), `${path}: ${header}`);
+    }
+    const mcp = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: { origin: pageOrigin, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    });
+    assert.equal(mcp.status, 401);
+    assert.match(mcp.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/);
+    for (const path of ['/authorize', '/auth', '/interaction/some-id']) {
+      const response = await fetch(`${origin}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: pageOrigin, 'access-control-request-method': 'GET' },
+      });
+      assert.equal(response.headers.get('access-control-allow-origin'), null, `${path}: a page, never CORS`);
+    }
+  });
+
   it('the MCP endpoint is protected, with RFC 9728 metadata on the same origin', async () => {
     const response = await fetch(server.mcpUrl, {
       method: 'POST',
