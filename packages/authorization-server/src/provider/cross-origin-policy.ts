@@ -24,7 +24,10 @@ interface CrossOriginEndpoint {
   readonly methods: string;
   /** Request headers a page may send beyond the CORS-safelisted ones. */
   readonly requestHeaders: string;
-  /** Response headers a page may read beyond the CORS-safelisted ones. */
+  /**
+   * Response headers a page may read beyond the CORS-safelisted ones (`public` endpoints; for
+   * `client` ones oidc-provider exposes `WWW-Authenticate`, and `DPoP-Nonce` when it issues them).
+   */
   readonly exposedHeaders?: string;
 }
 
@@ -67,14 +70,12 @@ const ENDPOINTS: readonly CrossOriginEndpoint[] = [
     policy: 'client',
     methods: 'POST',
     requestHeaders: CLIENT_REQUEST_HEADERS,
-    exposedHeaders: 'WWW-Authenticate, DPoP-Nonce',
   },
   {
     route: 'revocation',
     policy: 'client',
     methods: 'POST',
     requestHeaders: CLIENT_REQUEST_HEADERS,
-    exposedHeaders: 'WWW-Authenticate',
   },
   { route: 'introspection', policy: 'none', methods: 'POST', requestHeaders: '' },
 ];
