@@ -91,7 +91,14 @@ describe('authorization code flow with PKCE', () => {
   });
 
   it('RFC 6749 §3.3: a request for offline_access only gets the default scopes and a refresh token', async () => {
-    const outcome = await signIn({ scope: 'offline_access' });
+    let consentPage = '';
+    const outcome = await signIn({
+      scope: 'offline_access',
+      onPage: (kind, page) => {
+        if (kind === 'consent') consentPage = page;
+      },
+    });
+    assert.match(consentPage, /Use the demo tools as you/);
     const code = outcome.redirect.searchParams.get('code');
     assert.ok(code, `a code, not ${outcome.redirect.searchParams.get('error')}`);
     const tokens = (await (
