@@ -1,7 +1,8 @@
 /**
  * Runs the MCP conformance suite's client suites against the harness, one suite after another,
- * under this Node (`process.execPath`), with the repository's expected-failures baseline:
- *   node packages/client/conformance/run-suites.ts [suite …]      (npm run conformance)
+ * under this Node (`process.execPath`), for each generation of the suite the repository pins,
+ * each against its own expected-failures baseline:
+ *   node packages/client/conformance/run-suites.ts [--generation 0.1|0.2] [suite …]   (npm run conformance)
  * `MCP_AUTH_CONFORMANCE_OUTPUT_DIR=<dir>` keeps each scenario's checks and harness output there.
  * Exits non-zero if any suite fails (an unexpected failure or a stale baseline entry).
  */
@@ -10,11 +11,32 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions'] as const;
+/** Every client suite the conformance CLI offers (`core` is `auth` plus the non-auth scenarios). */
+export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions', 'core'] as const;
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 const HARNESS = fileURLToPath(new URL('./harness.ts', import.meta.url));
-export const EXPECTED_FAILURES = join(REPOSITORY, 'conformance', 'expected-failures.yml');
+
+/** One generation of the conformance suite: the package (an npm alias for the newer one) and its baseline. */
+export interface Generation {
+  /** `0.1` (the 2025-11-25 protocol) or `0.2` (adds the 2026-07-28 draft). */
+  readonly id: string;
+  readonly packageName: string;
+  readonly expectedFailures: string;
+}
+
+export const GENERATIONS: readonly Generation[] = [
+  {
+    id: '0.1',
+    packageName: '@modelcontextprotocol/conformance',
+    expectedFailures: join(REPOSITORY, 'conformance', 'expected-failures-0.1.yml'),
+  },
+  {
+    id: '0.2',
+    packageName: '@modelcontextprotocol/conformance-alpha',
+    expectedFailures: join(REPOSITORY, 'conformance', 'expected-failures-0.2.yml'),
+  },
+];
 /**
  * Per-scenario client timeout. The suite's default (30 s) is too tight on a busy 2-core CI
  * machine: a suite starts all its scenarios' clients at once.
@@ -22,6 +44,8 @@ export const EXPECTED_FAILURES = join(REPOSITORY, 'conformance', 'expected-failu
 export const DEFAULT_CLIENT_TIMEOUT_MS = 120_000;
 
 export interface SuiteResult {
+  /** The generation's id and the version of its package, e.g. `0.2 (0.2.0-alpha.12)`. */
+  readonly generation: string;
   readonly suite: string;
   /** The suite's exit code (null if it was killed). */
   readonly code: number | null;
@@ -34,6 +58,8 @@ export interface SuiteResult {
 
 export interface RunOptions {
   readonly suites?: readonly string[];
+  /** The generations to run (all of GENERATIONS if not given). */
+  readonly generations?: readonly Generation[];
   /** Aborting kills the running suite and the harness processes it started. */
   readonly signal?: AbortSignal;
   /** Per-scenario client timeout handed to the suite (ms); DEFAULT_CLIENT_TIMEOUT_MS if not given. */
@@ -44,14 +70,14 @@ export interface RunOptions {
   readonly outputDir?: string;
 }
 
-/** The suite's CLI script, from its package.json `bin`. */
-export function conformanceBin(): string {
+/** The generation's CLI script, from its package.json `bin`, and the package's version. */
+export function conformanceBin(generation: Generation): { script: string; version: string } {
   const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('@modelcontextprotocol/conformance/package.json');
-  const manifest = require(manifestPath) as { bin: string | Record<string, string> };
+  const manifestPath = require.resolve(`${generation.packageName}/package.json`);
+  const manifest = require(manifestPath) as { bin: string | Record<string, string>; version: string };
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.conformance;
-  if (!bin) throw new Error('@modelcontextprotocol/conformance has no conformance bin');
-  return join(dirname(manifestPath), bin);
+  if (!bin) throw new Error(`${generation.packageName} has no conformance bin`);
+  return { script: join(dirname(manifestPath), bin), version: manifest.version };
 }
 
 /** POSIX shell quoting: the suite runs `--command` through a shell. */
@@ -74,19 +100,24 @@ function baselineLines(output: string): string[] {
   return output.split('\n').flatMap((line) => line.match(/^ {2}~ (\S+)$/)?.[1] ?? []);
 }
 
-export function runSuite(suite: string, options: RunOptions = {}): Promise<SuiteResult> {
+export function runSuite(
+  generation: Generation,
+  suite: string,
+  options: RunOptions = {},
+): Promise<SuiteResult> {
+  const { script, version } = conformanceBin(generation);
   const args = [
-    conformanceBin(),
+    script,
     'client',
     '--command',
     `${shellQuote(process.execPath)} ${shellQuote(HARNESS)}`,
     '--suite',
     suite,
     '--expected-failures',
-    EXPECTED_FAILURES,
+    generation.expectedFailures,
     '--timeout',
     String(options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS),
-    ...(options.outputDir ? ['--output-dir', options.outputDir] : []),
+    ...(options.outputDir ? ['--output-dir', join(options.outputDir, generation.id, suite)] : []),
   ];
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(options.signal.reason);
@@ -124,6 +155,7 @@ export function runSuite(suite: string, options: RunOptions = {}): Promise<Suite
       process.off('exit', kill);
       if (options.signal?.aborted) return reject(options.signal.reason);
       resolve({
+        generation: `${generation.id} (${version})`,
         suite,
         code,
         passed: summaryLines(output, '✓'),
@@ -135,11 +167,13 @@ export function runSuite(suite: string, options: RunOptions = {}): Promise<Suite
   });
 }
 
-/** Runs the suites one after another; stops at nothing, so every suite reports. */
+/** Runs the suites one after another, generation by generation; stops at nothing, so every suite reports. */
 export async function runSuites(options: RunOptions = {}): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
-  for (const suite of options.suites ?? CLIENT_SUITES) {
-    results.push(await runSuite(suite, options));
+  for (const generation of options.generations ?? GENERATIONS) {
+    for (const suite of options.suites ?? CLIENT_SUITES) {
+      results.push(await runSuite(generation, suite, options));
+    }
   }
   return results;
 }
@@ -150,7 +184,8 @@ export function summarize(results: readonly SuiteResult[]): string {
       const expected = result.failed.filter((name) => result.expectedFailures.includes(name));
       const unexpected = result.failed.filter((name) => !result.expectedFailures.includes(name));
       return (
-        `${result.code === 0 ? 'PASS' : 'FAIL'} ${result.suite}: ${result.passed.length} scenario(s) passed, ` +
+        `${result.code === 0 ? 'PASS' : 'FAIL'} ${result.generation} ${result.suite}: ` +
+        `${result.passed.length}/${result.passed.length + result.failed.length} scenario(s) passed, ` +
         `${unexpected.length} failed${unexpected.length ? ` (${unexpected.join(', ')})` : ''}, ` +
         `${expected.length} expected failure(s)${expected.length ? ` (${expected.join(', ')})` : ''}`
       );
@@ -164,9 +199,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`conformance: needs Node 22 or later (this is ${process.version})\n`);
     process.exit(2);
   }
-  const suites = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const generationAt = args.indexOf('--generation');
+  const generationId = generationAt >= 0 ? args.splice(generationAt, 2)[1] : undefined;
+  const generations = generationId
+    ? GENERATIONS.filter((candidate) => candidate.id === generationId)
+    : GENERATIONS;
+  if (generations.length === 0) {
+    const known = GENERATIONS.map((candidate) => candidate.id).join(', ');
+    process.stderr.write(
+      `conformance: no generation ${generationId ?? '(none given)'}; use one of ${known}\n`,
+    );
+    process.exit(2);
+  }
+  const suites = args;
   const outputDir = process.env.MCP_AUTH_CONFORMANCE_OUTPUT_DIR;
   const results = await runSuites({
+    generations,
     ...(suites.length ? { suites } : {}),
     ...(outputDir ? { outputDir } : {}),
     onOutput: (chunk) => process.stdout.write(chunk),
