@@ -18,7 +18,8 @@ export type ConformanceContext =
       readonly signingAlgorithm: string;
     }
   | {
-      readonly name: 'auth/cross-app-access-complete-flow';
+      // 0.1's name; 0.2 calls the same flow auth/enterprise-managed-authorization.
+      readonly name: 'auth/cross-app-access-complete-flow' | 'auth/enterprise-managed-authorization';
       readonly clientId: string;
       readonly clientSecret: string;
       readonly idpClientId: string;
@@ -58,6 +59,7 @@ export function readContext(env: Readonly<Record<string, string | undefined>>): 
         signingAlgorithm: typeof record.signing_algorithm === 'string' ? record.signing_algorithm : 'ES256',
       };
     case 'auth/cross-app-access-complete-flow':
+    case 'auth/enterprise-managed-authorization':
       return {
         name,
         clientId: text('client_id'),

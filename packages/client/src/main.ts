@@ -4,6 +4,7 @@ import { logout } from './commands/logout.ts';
 import { type Output, runToolCommand } from './commands/run-command.ts';
 import { describeSignIn, statusLines, whoAmI } from './commands/status.ts';
 import { AuthFailure, ClientFailure, EXIT, UsageError } from './connection/errors.ts';
+import type { AnswerElicitation } from './elicitation/elicitation-request.ts';
 import { McpConnection } from './connection/mcp-connection.ts';
 import { quietSdkWarnings } from './connection/quiet-sdk-warnings.ts';
 import { FileOAuthProvider } from './oauth/file-oauth-provider.ts';
@@ -85,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
     return status.signedIn ? EXIT.ok : EXIT.auth;
   }
 
+  // The REPL answers the server's elicitation requests at its prompt once it runs; until then
+  // (and for `list` and `call`, which are scripted) there is no one to ask.
+  let answerAtPrompt: AnswerElicitation | undefined;
   const connection = await McpConnection.open({
     url: options.url,
     transport: options.transport,
@@ -106,6 +110,12 @@ async function main(argv: string[]): Promise<number> {
     stderr: process.stderr,
     env,
     trace: tracer,
+    ...(command.kind === 'repl'
+      ? {
+          elicitation: (request, signal) =>
+            answerAtPrompt ? answerAtPrompt(request, signal) : Promise.resolve({ action: 'decline' as const }),
+        }
+      : {}),
   });
   try {
     if (command.kind === 'repl') {
@@ -122,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
         terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
         color,
         historyFile: historyFileFor(options.storeDir),
+        onReady: (controls) => {
+          answerAtPrompt = controls.answerElicitation;
+        },
       });
       return EXIT.ok;
     }
