@@ -4,9 +4,9 @@ import { logout } from './commands/logout.ts';
 import { type Output, runToolCommand } from './commands/run-command.ts';
 import { describeSignIn, statusLines, whoAmI } from './commands/status.ts';
 import { AuthFailure, ClientFailure, EXIT, UsageError } from './connection/errors.ts';
-import type { AnswerElicitation } from './elicitation/elicitation-request.ts';
 import { McpConnection } from './connection/mcp-connection.ts';
 import { quietSdkWarnings } from './connection/quiet-sdk-warnings.ts';
+import type { AnswerElicitation } from './elicitation/elicitation-request.ts';
 import { FileOAuthProvider } from './oauth/file-oauth-provider.ts';
 import { type ClientOptions, clientOptionsSchema } from './options.ts';
 import { renderToolResult } from './repl/render-result.ts';
@@ -113,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
     ...(command.kind === 'repl'
       ? {
           elicitation: (request, signal) =>
-            answerAtPrompt ? answerAtPrompt(request, signal) : Promise.resolve({ action: 'decline' as const }),
+            answerAtPrompt
+              ? answerAtPrompt(request, signal)
+              : Promise.resolve({ action: 'decline' as const }),
         }
       : {}),
   });

@@ -126,7 +126,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   let previousLine: string | undefined;
 
-  const answerElicitation = terminalElicitation({
+  const answerAtPrompt = terminalElicitation({
     ask: async (prompt) => {
       const read = await context.readAnswer(prompt);
       return read.kind === 'line' ? read.text : undefined;
@@ -134,6 +134,12 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     say,
     openUrl: options.openUrl ?? ((url) => openBrowser(url)),
   });
+  // Only a running command has the person's attention (and leaves the prompt free to read).
+  const answerElicitation: AnswerElicitation = async (request, signal) => {
+    if (running) return answerAtPrompt(request, signal);
+    say(`the server asked "${request.message}" while no command ran: declined`);
+    return { action: 'decline' };
+  };
   options.onReady?.({ interrupt: () => rl.emit('SIGINT'), answerElicitation });
   try {
     for (;;) {
