@@ -7,9 +7,17 @@
  * Exits non-zero if any suite fails (an unexpected failure or a stale baseline entry).
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  baselineLines,
+  conformanceBin,
+  GENERATIONS,
+  type Generation,
+  summaryLines,
+} from '@mcp-auth/test-support/conformance';
+
+export { GENERATIONS, type Generation };
 
 /** Every client suite the conformance CLI offers (`core` is `auth` plus the non-auth scenarios). */
 export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions', 'core'] as const;
@@ -17,26 +25,6 @@ export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions', 'core
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 const HARNESS = fileURLToPath(new URL('./harness.ts', import.meta.url));
 
-/** One generation of the conformance suite: the package (an npm alias for the newer one) and its baseline. */
-export interface Generation {
-  /** `0.1` (the 2025-11-25 protocol) or `0.2` (adds the 2026-07-28 draft). */
-  readonly id: string;
-  readonly packageName: string;
-  readonly expectedFailures: string;
-}
-
-export const GENERATIONS: readonly Generation[] = [
-  {
-    id: '0.1',
-    packageName: '@modelcontextprotocol/conformance',
-    expectedFailures: join(REPOSITORY, 'conformance', 'expected-failures-0.1.yml'),
-  },
-  {
-    id: '0.2',
-    packageName: '@modelcontextprotocol/conformance-alpha',
-    expectedFailures: join(REPOSITORY, 'conformance', 'expected-failures-0.2.yml'),
-  },
-];
 /**
  * Per-scenario client timeout. The suite's default (30 s) is too tight on a busy 2-core CI
  * machine: a suite starts all its scenarios' clients at once.
@@ -70,34 +58,9 @@ export interface RunOptions {
   readonly outputDir?: string;
 }
 
-/** The generation's CLI script, from its package.json `bin`, and the package's version. */
-export function conformanceBin(generation: Generation): { script: string; version: string } {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve(`${generation.packageName}/package.json`);
-  const manifest = require(manifestPath) as { bin: string | Record<string, string>; version: string };
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.conformance;
-  if (!bin) throw new Error(`${generation.packageName} has no conformance bin`);
-  return { script: join(dirname(manifestPath), bin), version: manifest.version };
-}
-
 /** POSIX shell quoting: the suite runs `--command` through a shell. */
 function shellQuote(word: string): string {
   return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
-/** The per-scenario lines of the suite's summary: `✓ name: …` or `✗ name: …`. */
-function summaryLines(output: string, mark: string): string[] {
-  const names: string[] = [];
-  for (const line of output.split('\n')) {
-    const match = line.match(/^([✓✗]) (\S+): \d+ passed/);
-    if (match?.[1] === mark && match[2]) names.push(match[2]);
-  }
-  return names;
-}
-
-/** The suite's `Expected failures (in baseline):` list: `  ~ name` lines. */
-function baselineLines(output: string): string[] {
-  return output.split('\n').flatMap((line) => line.match(/^ {2}~ (\S+)$/)?.[1] ?? []);
 }
 
 /**
