@@ -27,6 +27,7 @@ export type ConformanceContext =
       readonly idpIssuer: string;
       readonly idpTokenEndpoint: string;
     }
+  | { readonly name: 'auth/wif-jwt-bearer'; readonly clientId: string; readonly validJwt: string }
   | { readonly name: 'none' };
 
 export function readContext(env: Readonly<Record<string, string | undefined>>): ConformanceContext {
@@ -69,6 +70,8 @@ export function readContext(env: Readonly<Record<string, string | undefined>>): 
         idpIssuer: text('idp_issuer'),
         idpTokenEndpoint: text('idp_token_endpoint'),
       };
+    case 'auth/wif-jwt-bearer':
+      return { name, clientId: text('client_id'), validJwt: text('valid_jwt') };
     default:
       // A context this harness does not know (a newer suite): the scenario runs without it.
       return { name: 'none' };

@@ -11,6 +11,7 @@ import type { ConformanceContext } from './context.ts';
 import { exerciseServer } from './exercise.ts';
 import type { ToolCall } from './tool-calls.ts';
 import { trace } from './trace.ts';
+import { WorkloadIdentityProvider } from './workload-identity.ts';
 
 /** The scenarios with no user: the SDK's machine providers, plugged into the transport. */
 export const MACHINE_SCENARIOS: ReadonlySet<string> = new Set([
@@ -18,6 +19,7 @@ export const MACHINE_SCENARIOS: ReadonlySet<string> = new Set([
   'auth/client-credentials-jwt',
   'auth/cross-app-access-complete-flow',
   'auth/enterprise-managed-authorization',
+  'auth/wif-jwt-bearer',
 ]);
 
 function providerFor(context: ConformanceContext): OAuthClientProvider {
@@ -55,6 +57,10 @@ function providerFor(context: ConformanceContext): OAuthClientProvider {
           return grant.jwtAuthGrant;
         },
       });
+    case 'auth/wif-jwt-bearer':
+      // SEP-1933: the workload's valid JWT; the context's wrong-audience and expired ones are for
+      // clients that test their own refusals.
+      return new WorkloadIdentityProvider({ clientId: context.clientId, assertion: context.validJwt });
     default:
       throw new Error(`this scenario needs credentials in MCP_CONFORMANCE_CONTEXT (got ${context.name})`);
   }

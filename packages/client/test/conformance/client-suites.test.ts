@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { GENERATIONS, runSuites, type SuiteResult, summarize } from '../../conformance/run-suites.ts';
+import { generation } from '@mcp-auth/test-support/conformance';
+import { runSuites, type SuiteResult, summarize } from '../../conformance/run-suites.ts';
 
 /**
  * The MCP conformance suite's client suites against the client library, as `npm run conformance`
@@ -14,12 +15,6 @@ const SUITES = ['backcompat', 'draft', 'extensions', 'core'] as const;
 const RUN_BUDGET_MS = 280_000;
 /** Per-scenario client timeout: one stuck scenario must not use up the whole budget. */
 const CLIENT_TIMEOUT_MS = 90_000;
-
-function generation(id: string) {
-  const found = GENERATIONS.find((candidate) => candidate.id === id);
-  if (!found) throw new Error(`no conformance generation ${id}`);
-  return found;
-}
 
 async function passesItsBaseline(t: TestContext, id: string): Promise<void> {
   let results: SuiteResult[];
