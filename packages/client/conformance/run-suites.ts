@@ -56,6 +56,8 @@ export interface RunOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Where the suite saves each scenario's checks and the harness's stdout/stderr (`-o`). */
   readonly outputDir?: string;
+  /** The scenarios of `core` outside `auth` to run (CORE_OUTSIDE_AUTH if not given). */
+  readonly coreOutsideAuth?: readonly string[];
 }
 
 /** POSIX shell quoting: the suite runs `--command` through a shell. */
@@ -172,7 +174,7 @@ export async function runSuite(
   const parts: Omit<SuiteResult, 'suite'>[] = [
     authResult ?? (await runConformance(generation, ['--suite', 'auth'], options)),
   ];
-  for (const scenario of CORE_OUTSIDE_AUTH) {
+  for (const scenario of options.coreOutsideAuth ?? CORE_OUTSIDE_AUTH) {
     parts.push(await runConformance(generation, ['--scenario', scenario], options));
   }
   return merge(suite, parts);
