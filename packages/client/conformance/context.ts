@@ -18,7 +18,8 @@ export type ConformanceContext =
       readonly signingAlgorithm: string;
     }
   | {
-      readonly name: 'auth/cross-app-access-complete-flow';
+      // 0.1's name; 0.2 calls the same flow auth/enterprise-managed-authorization.
+      readonly name: 'auth/cross-app-access-complete-flow' | 'auth/enterprise-managed-authorization';
       readonly clientId: string;
       readonly clientSecret: string;
       readonly idpClientId: string;
@@ -26,6 +27,7 @@ export type ConformanceContext =
       readonly idpIssuer: string;
       readonly idpTokenEndpoint: string;
     }
+  | { readonly name: 'auth/wif-jwt-bearer'; readonly clientId: string; readonly validJwt: string }
   | { readonly name: 'none' };
 
 export function readContext(env: Readonly<Record<string, string | undefined>>): ConformanceContext {
@@ -58,6 +60,7 @@ export function readContext(env: Readonly<Record<string, string | undefined>>): 
         signingAlgorithm: typeof record.signing_algorithm === 'string' ? record.signing_algorithm : 'ES256',
       };
     case 'auth/cross-app-access-complete-flow':
+    case 'auth/enterprise-managed-authorization':
       return {
         name,
         clientId: text('client_id'),
@@ -67,6 +70,8 @@ export function readContext(env: Readonly<Record<string, string | undefined>>): 
         idpIssuer: text('idp_issuer'),
         idpTokenEndpoint: text('idp_token_endpoint'),
       };
+    case 'auth/wif-jwt-bearer':
+      return { name, clientId: text('client_id'), validJwt: text('valid_jwt') };
     default:
       // A context this harness does not know (a newer suite): the scenario runs without it.
       return { name: 'none' };

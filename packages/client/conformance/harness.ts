@@ -9,6 +9,7 @@
 import { readContext } from './context.ts';
 import { runInteractiveAuth } from './interactive-auth.ts';
 import { MACHINE_SCENARIOS, runMachineAuth } from './machine-auth.ts';
+import { contextToolCalls } from './tool-calls.ts';
 import { trace } from './trace.ts';
 
 /** The message of an error and of its causes, on one line. */
@@ -29,10 +30,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   try {
     if (!serverUrl || !URL.canParse(serverUrl)) throw new Error('usage: harness.ts <mcp-server-url>');
     const context = readContext(env);
+    const toolCalls = contextToolCalls(env);
     trace(`start ${scenario} ${serverUrl}`);
     const outcome = MACHINE_SCENARIOS.has(scenario)
-      ? await runMachineAuth(serverUrl, context)
-      : await runInteractiveAuth(serverUrl, context);
+      ? await runMachineAuth(serverUrl, context, toolCalls)
+      : await runInteractiveAuth(serverUrl, context, toolCalls);
     trace('done');
     process.stdout.write(`${scenario}: ok (${outcome})\n`);
     return 0;

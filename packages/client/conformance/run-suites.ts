@@ -1,20 +1,30 @@
 /**
  * Runs the MCP conformance suite's client suites against the harness, one suite after another,
- * under this Node (`process.execPath`), with the repository's expected-failures baseline:
- *   node packages/client/conformance/run-suites.ts [suite …]      (npm run conformance)
+ * under this Node (`process.execPath`), for each generation of the suite the repository pins,
+ * each against its own expected-failures baseline:
+ *   node packages/client/conformance/run-suites.ts [--generation 0.1|0.2] [suite …]   (npm run conformance)
  * `MCP_AUTH_CONFORMANCE_OUTPUT_DIR=<dir>` keeps each scenario's checks and harness output there.
  * Exits non-zero if any suite fails (an unexpected failure or a stale baseline entry).
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  baselineLines,
+  conformanceBin,
+  GENERATIONS,
+  type Generation,
+  summaryLines,
+} from '@mcp-auth/test-support/conformance';
 
-export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions'] as const;
+export { GENERATIONS, type Generation };
+
+/** Every client suite the conformance CLI offers (`core` is `auth` plus the non-auth scenarios). */
+export const CLIENT_SUITES = ['auth', 'backcompat', 'draft', 'extensions', 'core'] as const;
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 const HARNESS = fileURLToPath(new URL('./harness.ts', import.meta.url));
-export const EXPECTED_FAILURES = join(REPOSITORY, 'conformance', 'expected-failures.yml');
+
 /**
  * Per-scenario client timeout. The suite's default (30 s) is too tight on a busy 2-core CI
  * machine: a suite starts all its scenarios' clients at once.
@@ -22,6 +32,8 @@ export const EXPECTED_FAILURES = join(REPOSITORY, 'conformance', 'expected-failu
 export const DEFAULT_CLIENT_TIMEOUT_MS = 120_000;
 
 export interface SuiteResult {
+  /** The generation's id and the version of its package, e.g. `0.2 (0.2.0-alpha.12)`. */
+  readonly generation: string;
   readonly suite: string;
   /** The suite's exit code (null if it was killed). */
   readonly code: number | null;
@@ -34,6 +46,8 @@ export interface SuiteResult {
 
 export interface RunOptions {
   readonly suites?: readonly string[];
+  /** The generations to run (all of GENERATIONS if not given). */
+  readonly generations?: readonly Generation[];
   /** Aborting kills the running suite and the harness processes it started. */
   readonly signal?: AbortSignal;
   /** Per-scenario client timeout handed to the suite (ms); DEFAULT_CLIENT_TIMEOUT_MS if not given. */
@@ -42,16 +56,8 @@ export interface RunOptions {
   readonly onOutput?: (chunk: string) => void;
   /** Where the suite saves each scenario's checks and the harness's stdout/stderr (`-o`). */
   readonly outputDir?: string;
-}
-
-/** The suite's CLI script, from its package.json `bin`. */
-export function conformanceBin(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('@modelcontextprotocol/conformance/package.json');
-  const manifest = require(manifestPath) as { bin: string | Record<string, string> };
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.conformance;
-  if (!bin) throw new Error('@modelcontextprotocol/conformance has no conformance bin');
-  return join(dirname(manifestPath), bin);
+  /** The scenarios of `core` outside `auth` to run (CORE_OUTSIDE_AUTH if not given). */
+  readonly coreOutsideAuth?: readonly string[];
 }
 
 /** POSIX shell quoting: the suite runs `--command` through a shell. */
@@ -59,34 +65,38 @@ function shellQuote(word: string): string {
   return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The per-scenario lines of the suite's summary: `✓ name: …` or `✗ name: …`. */
-function summaryLines(output: string, mark: string): string[] {
-  const names: string[] = [];
-  for (const line of output.split('\n')) {
-    const match = line.match(/^([✓✗]) (\S+): \d+ passed/);
-    if (match?.[1] === mark && match[2]) names.push(match[2]);
-  }
-  return names;
-}
+/**
+ * The scenarios of `core` outside `auth`. They run one at a time, not as `--suite core`: that
+ * starts all 18 scenarios at once, and on a 2-core machine `sse-retry`'s timing check (the client
+ * reconnects within the server's `retry` plus 200 ms, SEP-1699) then measures the load, not the
+ * client. The rest of `core` is the `auth` suite, run as such.
+ */
+export const CORE_OUTSIDE_AUTH = [
+  'initialize',
+  'tools_call',
+  'elicitation-sep1034-client-defaults',
+  'sse-retry',
+];
 
-/** The suite's `Expected failures (in baseline):` list: `  ~ name` lines. */
-function baselineLines(output: string): string[] {
-  return output.split('\n').flatMap((line) => line.match(/^ {2}~ (\S+)$/)?.[1] ?? []);
-}
-
-export function runSuite(suite: string, options: RunOptions = {}): Promise<SuiteResult> {
+/** One run of the suite's CLI: `--suite <name>` or `--scenario <name>`, with the generation's baseline. */
+function runConformance(
+  generation: Generation,
+  selection: readonly ['--suite' | '--scenario', string],
+  options: RunOptions,
+): Promise<Omit<SuiteResult, 'suite'>> {
+  const { script, version } = conformanceBin(generation);
+  const [, name] = selection;
   const args = [
-    conformanceBin(),
+    script,
     'client',
     '--command',
     `${shellQuote(process.execPath)} ${shellQuote(HARNESS)}`,
-    '--suite',
-    suite,
+    ...selection,
     '--expected-failures',
-    EXPECTED_FAILURES,
+    generation.expectedFailures,
     '--timeout',
     String(options.clientTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS),
-    ...(options.outputDir ? ['--output-dir', options.outputDir] : []),
+    ...(options.outputDir ? ['--output-dir', join(options.outputDir, generation.id, name)] : []),
   ];
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(options.signal.reason);
@@ -123,11 +133,14 @@ export function runSuite(suite: string, options: RunOptions = {}): Promise<Suite
       options.signal?.removeEventListener('abort', kill);
       process.off('exit', kill);
       if (options.signal?.aborted) return reject(options.signal.reason);
+      // A single scenario prints no per-scenario summary line, only its overall verdict.
+      const single = selection[0] === '--scenario';
+      const passedAlone = /OVERALL: PASSED/.test(output);
       resolve({
-        suite,
+        generation: `${generation.id} (${version})`,
         code,
-        passed: summaryLines(output, '✓'),
-        failed: summaryLines(output, '✗'),
+        passed: single ? (passedAlone ? [name] : []) : summaryLines(output, '✓'),
+        failed: single ? (passedAlone ? [] : [name]) : summaryLines(output, '✗'),
         expectedFailures: baselineLines(output),
         output,
       });
@@ -135,11 +148,48 @@ export function runSuite(suite: string, options: RunOptions = {}): Promise<Suite
   });
 }
 
-/** Runs the suites one after another; stops at nothing, so every suite reports. */
+function merge(suite: string, parts: readonly Omit<SuiteResult, 'suite'>[]): SuiteResult {
+  return {
+    suite,
+    generation: parts[0]?.generation ?? '',
+    code: parts.find((part) => part.code !== 0)?.code ?? 0,
+    passed: parts.flatMap((part) => part.passed),
+    failed: parts.flatMap((part) => part.failed),
+    expectedFailures: parts.flatMap((part) => part.expectedFailures),
+    output: parts.map((part) => part.output).join('\n'),
+  };
+}
+
+/**
+ * Runs one client suite of one generation. `core` reuses the `auth` result when the same run has
+ * one (`auth` is part of `core`), and runs its other scenarios one at a time (CORE_OUTSIDE_AUTH).
+ */
+export async function runSuite(
+  generation: Generation,
+  suite: string,
+  options: RunOptions = {},
+  authResult?: SuiteResult,
+): Promise<SuiteResult> {
+  if (suite !== 'core') return merge(suite, [await runConformance(generation, ['--suite', suite], options)]);
+  const parts: Omit<SuiteResult, 'suite'>[] = [
+    authResult ?? (await runConformance(generation, ['--suite', 'auth'], options)),
+  ];
+  for (const scenario of options.coreOutsideAuth ?? CORE_OUTSIDE_AUTH) {
+    parts.push(await runConformance(generation, ['--scenario', scenario], options));
+  }
+  return merge(suite, parts);
+}
+
+/** Runs the suites one after another, generation by generation; stops at nothing, so every suite reports. */
 export async function runSuites(options: RunOptions = {}): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
-  for (const suite of options.suites ?? CLIENT_SUITES) {
-    results.push(await runSuite(suite, options));
+  for (const generation of options.generations ?? GENERATIONS) {
+    let auth: SuiteResult | undefined;
+    for (const suite of options.suites ?? CLIENT_SUITES) {
+      const result = await runSuite(generation, suite, options, auth);
+      if (suite === 'auth') auth = result;
+      results.push(result);
+    }
   }
   return results;
 }
@@ -150,7 +200,8 @@ export function summarize(results: readonly SuiteResult[]): string {
       const expected = result.failed.filter((name) => result.expectedFailures.includes(name));
       const unexpected = result.failed.filter((name) => !result.expectedFailures.includes(name));
       return (
-        `${result.code === 0 ? 'PASS' : 'FAIL'} ${result.suite}: ${result.passed.length} scenario(s) passed, ` +
+        `${result.code === 0 ? 'PASS' : 'FAIL'} ${result.generation} ${result.suite}: ` +
+        `${result.passed.length}/${result.passed.length + result.failed.length} scenario(s) passed, ` +
         `${unexpected.length} failed${unexpected.length ? ` (${unexpected.join(', ')})` : ''}, ` +
         `${expected.length} expected failure(s)${expected.length ? ` (${expected.join(', ')})` : ''}`
       );
@@ -164,9 +215,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`conformance: needs Node 22 or later (this is ${process.version})\n`);
     process.exit(2);
   }
-  const suites = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const generationAt = args.indexOf('--generation');
+  const generationId = generationAt >= 0 ? args.splice(generationAt, 2)[1] : undefined;
+  const generations = generationId
+    ? GENERATIONS.filter((candidate) => candidate.id === generationId)
+    : GENERATIONS;
+  if (generations.length === 0) {
+    const known = GENERATIONS.map((candidate) => candidate.id).join(', ');
+    process.stderr.write(
+      `conformance: no generation ${generationId ?? '(none given)'}; use one of ${known}\n`,
+    );
+    process.exit(2);
+  }
+  const suites = args;
   const outputDir = process.env.MCP_AUTH_CONFORMANCE_OUTPUT_DIR;
   const results = await runSuites({
+    generations,
     ...(suites.length ? { suites } : {}),
     ...(outputDir ? { outputDir } : {}),
     onOutput: (chunk) => process.stdout.write(chunk),

@@ -6,6 +6,7 @@ import { describeSignIn, statusLines, whoAmI } from './commands/status.ts';
 import { AuthFailure, ClientFailure, EXIT, UsageError } from './connection/errors.ts';
 import { McpConnection } from './connection/mcp-connection.ts';
 import { quietSdkWarnings } from './connection/quiet-sdk-warnings.ts';
+import type { AnswerElicitation } from './elicitation/elicitation-request.ts';
 import { FileOAuthProvider } from './oauth/file-oauth-provider.ts';
 import { type ClientOptions, clientOptionsSchema } from './options.ts';
 import { renderToolResult } from './repl/render-result.ts';
@@ -85,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
     return status.signedIn ? EXIT.ok : EXIT.auth;
   }
 
+  // The REPL answers the server's elicitation requests at its prompt once it runs; until then
+  // (and for `list` and `call`, which are scripted) there is no one to ask.
+  let answerAtPrompt: AnswerElicitation | undefined;
   const connection = await McpConnection.open({
     url: options.url,
     transport: options.transport,
@@ -106,6 +110,14 @@ async function main(argv: string[]): Promise<number> {
     stderr: process.stderr,
     env,
     trace: tracer,
+    ...(command.kind === 'repl'
+      ? {
+          elicitation: (request, signal) =>
+            answerAtPrompt
+              ? answerAtPrompt(request, signal)
+              : Promise.resolve({ action: 'decline' as const }),
+        }
+      : {}),
   });
   try {
     if (command.kind === 'repl') {
@@ -122,6 +134,9 @@ async function main(argv: string[]): Promise<number> {
         terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
         color,
         historyFile: historyFileFor(options.storeDir),
+        onReady: (controls) => {
+          answerAtPrompt = controls.answerElicitation;
+        },
       });
       return EXIT.ok;
     }

@@ -5,6 +5,7 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
+import { type AnswerElicitation, elicitationRequestOf } from '../elicitation/elicitation-request.ts';
 import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import type { SavedTokens } from '../oauth/saved-tokens.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
@@ -34,6 +35,11 @@ export interface ConnectionOptions {
   readonly signInTimeoutMs?: number;
   /** `--trace`: every exchange, the browser step and the callback, explained. */
   readonly trace?: SignInTrace | undefined;
+  /**
+   * Answers the server's elicitation requests (form and URL mode). Without it the client declares
+   * no elicitation capability, so a server does not ask (MCP 2025-11-25 §Elicitation, Capabilities).
+   */
+  readonly elicitation?: AnswerElicitation;
 }
 
 export interface RunOptions {
@@ -168,10 +174,23 @@ export class McpConnection {
 
   async #connected(): Promise<Client> {
     if (this.#client) return this.#client;
+    const answer = this.#options.elicitation;
     const client = new Client(
       { name: 'mcp-auth-client', version: '0.1.0' },
-      this.#options.transport === 'streamable-http' ? { versionNegotiation: { mode: 'auto' } } : {},
+      {
+        ...(this.#options.transport === 'streamable-http' ? { versionNegotiation: { mode: 'auto' } } : {}),
+        // SEP-1034: `applyDefaults` has the SDK fill in a field's default the answer leaves out.
+        ...(answer ? { capabilities: { elicitation: { form: { applyDefaults: true }, url: {} } } } : {}),
+      },
     );
+    if (answer) {
+      client.setRequestHandler('elicitation/create', async (request, context) => {
+        const elicitation = elicitationRequestOf(request.params as Record<string, unknown>);
+        // The SDK has validated the request; one that fits neither mode is declined, not guessed at.
+        if (!elicitation) return { action: 'decline' };
+        return answer(elicitation, context.mcpReq.signal);
+      });
+    }
     const options = { authProvider: this.#authorization.authProvider, fetch: this.#fetch };
     const transport: Transport =
       this.#options.transport === 'sse'

@@ -1,4 +1,7 @@
 import { createInterface } from 'node:readline';
+import type { AnswerElicitation } from '../elicitation/elicitation-request.ts';
+import { terminalElicitation } from '../elicitation/terminal-elicitation.ts';
+import { openBrowser } from '../oauth/open-browser.ts';
 import { completeLine } from './completion.ts';
 import { appendHistory, HISTORY_SIZE, loadHistory } from './history.ts';
 import { LineSource } from './line-source.ts';
@@ -11,6 +14,8 @@ import { untilAborted } from './until-aborted.ts';
 export interface ReplControls {
   /** Does what Ctrl-C does at this moment (tests cannot press keys on a pipe). */
   interrupt(): void;
+  /** Answers the server's elicitation requests at this prompt (terminal-elicitation.ts). */
+  readonly answerElicitation: AnswerElicitation;
 }
 
 export interface ReplOptions {
@@ -26,6 +31,8 @@ export interface ReplOptions {
   readonly prompt?: string;
   /** Called once the REPL listens, before the first prompt. */
   readonly onReady?: (controls: ReplControls) => void;
+  /** Opens a URL-mode elicitation's page once the person agrees (default: open-browser.ts). */
+  readonly openUrl?: (url: URL) => Promise<void>;
 }
 
 export const INTERRUPT_HINT = '(press Ctrl-D or type quit to leave)';
@@ -70,12 +77,13 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   let running: AbortController | undefined;
   let answeringArguments = false;
   rl.on('SIGINT', () => {
-    if (running) {
-      running.abort();
-    } else if (answeringArguments && lines.waiting) {
-      // The cursor is still after the argument prompt; `call` then reports the cancellation.
+    if (answeringArguments && lines.waiting) {
+      // The cursor is still after an argument prompt (or an elicitation's, while a call runs):
+      // `call` then reports the cancellation, an elicitation answers `cancel`.
       output.write('\n');
       lines.interrupt();
+    } else if (running) {
+      running.abort();
     } else if (options.terminal && rl.line !== '') {
       // Like a shell: Ctrl-C throws away what was typed so far.
       rl.write(null, { ctrl: true, name: 'e' });
@@ -118,7 +126,21 @@ export async function runRepl(options: ReplOptions): Promise<void> {
   };
   let previousLine: string | undefined;
 
-  options.onReady?.({ interrupt: () => rl.emit('SIGINT') });
+  const answerAtPrompt = terminalElicitation({
+    ask: async (prompt) => {
+      const read = await context.readAnswer(prompt);
+      return read.kind === 'line' ? read.text : undefined;
+    },
+    say,
+    openUrl: options.openUrl ?? ((url) => openBrowser(url)),
+  });
+  // Only a running command has the person's attention (and leaves the prompt free to read).
+  const answerElicitation: AnswerElicitation = async (request, signal) => {
+    if (running) return answerAtPrompt(request, signal);
+    say(`the server asked "${request.message}" while no command ran: declined`);
+    return { action: 'decline' };
+  };
+  options.onReady?.({ interrupt: () => rl.emit('SIGINT'), answerElicitation });
   try {
     for (;;) {
       const read = await lines.read(options.prompt ?? 'mcp> ');
