@@ -80,6 +80,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       introspectionAllowed,
       revocationAllowed,
       admitRegistration: deps.admitRegistration,
+      cookieKeys: deps.keys().cookieKeys,
     }),
     fetch: deps.metadataFetch as Configuration['fetch'],
     renderError: renderProviderError(deps.issuer.host),
