@@ -5,6 +5,7 @@ import {
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
+import type { DpopMode } from '../oauth/dpop-keys.ts';
 import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import type { SavedTokens } from '../oauth/saved-tokens.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
@@ -26,6 +27,8 @@ export interface ConnectionOptions {
   readonly scope?: string;
   readonly preregistered?: { clientId: string; clientSecret?: string };
   readonly clientMetadataUrl?: string;
+  /** When sign-ins ask for DPoP-bound tokens (RFC 9449); `auto` when absent. */
+  readonly dpop?: DpopMode;
   /** May the client open a browser at all? `status` and scripted runs say no. */
   readonly interactive: boolean;
   readonly say: (line: string) => void;
@@ -88,6 +91,7 @@ export class McpConnection {
       scope: options.scope,
       preregistered: options.preregistered,
       clientMetadataUrl: options.clientMetadataUrl,
+      dpop: options.dpop,
       interactive: options.interactive,
       say: options.say,
       signIn: this.#signIn,
@@ -172,7 +176,10 @@ export class McpConnection {
       { name: 'mcp-auth-client', version: '0.1.0' },
       this.#options.transport === 'streamable-http' ? { versionNegotiation: { mode: 'auto' } } : {},
     );
-    const options = { authProvider: this.#authorization.authProvider, fetch: this.#fetch };
+    const options = {
+      authProvider: this.#authorization.authProvider,
+      fetch: this.#authorization.resourceFetch,
+    };
     const transport: Transport =
       this.#options.transport === 'sse'
         ? new SSEClientTransport(this.#serverUrl, options)
