@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type DpopTestKey, dpopProof, generateDpopKey } from '@mcp-auth/test-support/dpop';
 import {
@@ -197,5 +200,60 @@ describe('RFC 9449 DPoP at the token endpoint', () => {
     assert.equal(((await wrongUrl.json()) as { error: string }).error, 'invalid_dpop_proof');
     const wrongMethod = await send(await dpopProof(key, { htm: 'GET', htu: tokenUrl(), nonce }));
     assert.equal(((await wrongMethod.json()) as { error: string }).error, 'invalid_dpop_proof');
+  });
+});
+
+describe('RFC 9449 §8: DPoP nonces across instances', () => {
+  it('a nonce one instance provided is accepted by another on the same stored secrets', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-dpop-nonce-'));
+    try {
+      const first = await startTestServer({ dataDir });
+      const key = await generateDpopKey();
+      const tokenUrl = `${first.issuer}/token`;
+      const post = async (body: Record<string, string>, nonce?: string) =>
+        fetch(tokenUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            dpop: await dpopProof(key, { htm: 'POST', htu: tokenUrl, ...(nonce ? { nonce } : {}) }),
+          },
+          body: new URLSearchParams(body),
+        });
+      const client = await registerPublicClient(first.issuer);
+      const outcome = await authorize(first.issuer, {
+        clientId: client.client_id,
+        scope: 'user',
+        resource: OPAQUE_RESOURCE,
+        username: TEST_USER.username,
+        password: TEST_USER.password,
+      });
+      const codeBody = {
+        grant_type: 'authorization_code',
+        client_id: client.client_id,
+        code: outcome.redirect.searchParams.get('code') ?? '',
+        code_verifier: outcome.verifier,
+        redirect_uri: outcome.redirectUri,
+      };
+      const challenge = await post(codeBody);
+      const nonce = challenge.headers.get('dpop-nonce') ?? '';
+      await challenge.body?.cancel();
+      const issued = await post(codeBody, nonce);
+      assert.equal(issued.status, 200);
+      const tokens = (await issued.json()) as TokenAnswer;
+      await first.close();
+
+      const second = await startTestServer({ dataDir, port: first.port, issuer: first.issuer });
+      try {
+        const refreshed = await post(
+          { grant_type: 'refresh_token', client_id: client.client_id, refresh_token: tokens.refresh_token },
+          nonce,
+        );
+        assert.equal(refreshed.status, 200, await refreshed.clone().text());
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
