@@ -22,6 +22,9 @@ Options:
   --client-secret SECRET   its secret, if confidential (env MCP_AUTH_CLIENT_SECRET)
   --client-metadata-url U  your Client ID Metadata Document (https), used when the AS supports it
   --no-browser             print the sign-in URL instead of opening a browser
+  --dpop                   ask for DPoP-bound tokens (RFC 9449) at every sign-in; without it, only
+                           when the server requires them and the AS supports them
+  --no-dpop                never ask for DPoP-bound tokens
   --store DIR              where credentials are kept (default $XDG_STATE_HOME/mcp-auth/client)
   --json                   machine-readable output for list, call and status
   --trace[=json]           show each step of the sign-in and the calls, named as the specifications
@@ -40,6 +43,8 @@ const FLAGS = {
   'client-secret': { type: 'string' },
   'client-metadata-url': { type: 'string' },
   'no-browser': { type: 'boolean' },
+  dpop: { type: 'boolean' },
+  'no-dpop': { type: 'boolean' },
   store: { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'string' },
@@ -140,6 +145,7 @@ export function parseCommandLine(
       : portFrom('MCP_SERVER_PORT', env.MCP_SERVER_PORT);
   const url = values.url ?? `${localMcpUrl(serverPort)}${transport === 'sse' ? '/sse' : ''}`;
   const clientSecret = values['client-secret'] ?? env.MCP_AUTH_CLIENT_SECRET;
+  if (values.dpop && values['no-dpop']) throw new UsageError('give --dpop or --no-dpop, not both');
   return {
     help: values.help === true,
     command: commandFrom(positionals),
@@ -156,6 +162,7 @@ export function parseCommandLine(
         ? { clientMetadataUrl: values['client-metadata-url'] }
         : {}),
       browser: values['no-browser'] ? 'print' : 'system',
+      ...(values.dpop ? { dpop: 'always' as const } : values['no-dpop'] ? { dpop: 'never' as const } : {}),
       storeDir: values.store ?? env.MCP_AUTH_CLIENT_STORE ?? defaultStoreDir(env),
       verbose: values.verbose === true,
       json: values.json === true,

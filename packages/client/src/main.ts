@@ -105,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
         }
       : {}),
     ...(options.clientMetadataUrl ? { clientMetadataUrl: options.clientMetadataUrl } : {}),
+    dpop: options.dpop,
     interactive: true,
     say,
     stderr: process.stderr,

@@ -20,6 +20,8 @@ export const clientOptionsSchema = z
       )
       .optional(),
     browser: z.enum(['system', 'print', 'follow']).default('system'),
+    /** `--dpop` / `--no-dpop`: when sign-ins ask for DPoP-bound tokens (oauth/dpop-keys.ts). */
+    dpop: z.enum(['auto', 'always', 'never']).default('auto'),
     storeDir: z.string().min(1),
     verbose: z.boolean().default(false),
     json: z.boolean().default(false),

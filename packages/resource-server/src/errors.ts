@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_dpop_proof'
   | 'temporarily_unavailable'
   | 'forbidden'
   | 'not_found'
@@ -24,13 +25,20 @@ export type JsonRpcErrorCode = -32700 | -32600 | -32000 | -32001;
  * - no token: 401 with `resource_metadata` (RFC 9728 §5.1) and the `scope` needed, no error code;
  * - a bad token: 401 `invalid_token`;
  * - not enough scope: 403 `insufficient_scope` with every scope the operation needs;
- * - a malformed request: 400 `invalid_request`.
+ * - a malformed request: 400 `invalid_request`;
+ * - a bad DPoP proof: 401 `invalid_dpop_proof` (RFC 9449 §7.1).
+ * Beside the `Bearer` challenge a `DPoP` one names the proof algorithms accepted (RFC 9449 §7.1).
  */
 export interface BearerChallenge {
   readonly status: 400 | 401 | 403;
-  readonly error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  readonly error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'invalid_dpop_proof';
   readonly description?: string;
   readonly scopes: readonly string[];
+  /**
+   * The scheme the error is about (RFC 9449 §7.1): a DPoP presentation, or a DPoP-bound token
+   * sent as Bearer, is answered in the `DPoP` challenge; everything else in the `Bearer` one.
+   */
+  readonly scheme?: 'Bearer' | 'DPoP';
 }
 
 export interface ResourceServerErrorOptions {

@@ -40,6 +40,8 @@ export const resourceServerOptionsSchema = z
     allowedHosts: z.array(z.string().min(1)).default([]),
     /** Origins (browser clients) accepted besides the resource URL's own origin. */
     allowedOrigins: z.array(z.string().min(1)).default([]),
+    /** RFC 9449: accept only DPoP-bound access tokens with proofs; Bearer is refused. */
+    requireDpop: z.boolean().default(false),
     /** Only for authorization servers without RFC 8707: skips the audience check. */
     dangerouslyAcceptAnyAudience: z.boolean().default(false),
     /** How long start-up waits for the AS to answer discovery. */

@@ -1,3 +1,4 @@
+import { DPOP_PROOF_ALGORITHMS } from './auth/dpop-proof.ts';
 import { ALL_SCOPES } from './tools/tool-scopes.ts';
 
 /**
@@ -18,7 +19,11 @@ export function protectedResourceMetadataPaths(resourceUrl: string): string[] {
   return [...new Set([suffixed, '/.well-known/oauth-protected-resource'])];
 }
 
-export function protectedResourceMetadata(resourceUrl: string, authorizationServer: string) {
+export function protectedResourceMetadata(
+  resourceUrl: string,
+  authorizationServer: string,
+  dpopRequired = false,
+) {
   return {
     // SPEC RS.1: exactly the MCP endpoint URL, which clients compare with the URL they called.
     resource: resourceUrl,
@@ -27,5 +32,9 @@ export function protectedResourceMetadata(resourceUrl: string, authorizationServ
     scopes_supported: [...ALL_SCOPES],
     resource_name: 'MCP demo server',
     bearer_methods_supported: ['header'],
+    // RFC 9728 §2: the DPoP proof algorithms accepted (RFC 9449), and whether tokens must be
+    // DPoP-bound (`--require-dpop`), so a client knows to ask for a bound token before it tries.
+    dpop_signing_alg_values_supported: [...DPOP_PROOF_ALGORITHMS],
+    ...(dpopRequired ? { dpop_bound_access_tokens_required: true } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '@mcp-auth/shared';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Registry } from 'prom-client';
 import { createCallerGate } from './auth/caller-gate.ts';
+import { DpopReplayCache } from './auth/dpop-replay-cache.ts';
 import type { TokenVerifier } from './auth/verified-token.ts';
 import { createErrorResponder } from './http/error-response.ts';
 import { type JsonBodyReader, readJsonBody } from './http/json-body.ts';
@@ -42,6 +43,10 @@ export interface ResourceServerAppConfig {
   readonly readJsonBody?: JsonBodyReader;
   /** Counts and times requests for `/metrics` (`--metrics-port`); nothing is measured without. */
   readonly metrics?: boolean;
+  /** `--require-dpop`: only DPoP-bound tokens with proofs are accepted (RFC 9449 §7.1). */
+  readonly requireDpop?: boolean;
+  /** Accepted DPoP proofs remembered against replay (RFC 9449 §11.1); a default bound when absent. */
+  readonly dpopReplayCacheSize?: number;
 }
 
 export interface ResourceServerApp {
@@ -70,6 +75,11 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
     resourceUrl,
     dangerouslyAcceptAnyAudience: config.dangerouslyAcceptAnyAudience,
     readMessage: config.readJsonBody ?? readJsonBody,
+    dpop: {
+      required: config.requireDpop ?? false,
+      replayCache: new DpopReplayCache(config.dpopReplayCacheSize, now),
+      now,
+    },
   });
 
   const onError = (error: Error) => logger.error('MCP transport error', { error });
@@ -91,7 +101,7 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
 
   // What this server answers, each route with its paths, methods and CORS policy.
   const routes: Route[] = [
-    protectedResourceMetadataRoute(resourceUrl, config.authorizationServer),
+    protectedResourceMetadataRoute(resourceUrl, config.authorizationServer, config.requireDpop ?? false),
     HEALTH_ROUTE,
     ...(streamable ? [streamableHttpRoute(mcpPath, gate, streamable)] : []),
     ...(sse ? deprecatedSseRoutes(ssePath, gate, sse) : []),
@@ -119,6 +129,7 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
   const answerError = createErrorResponder({
     logger,
     resourceMetadataUrl: protectedResourceMetadataUrl(resourceUrl),
+    dpopRequired: config.requireDpop ?? false,
   });
   // Every path routed here but the health check (a host program has its own), and the MCP path
   // even when only the deprecated transport is served (404 here).

@@ -7,8 +7,12 @@ import type { DeprecatedSseEndpoint } from './transports/deprecated-sse.ts';
 import type { StreamableHttpEndpoint } from './transports/streamable-http.ts';
 
 /** RFC 9728 §3: the metadata document, public and cacheable, serialised once, at each of its paths. */
-export function protectedResourceMetadataRoute(resourceUrl: string, authorizationServer: string): Route {
-  const document = JSON.stringify(protectedResourceMetadata(resourceUrl, authorizationServer));
+export function protectedResourceMetadataRoute(
+  resourceUrl: string,
+  authorizationServer: string,
+  dpopRequired = false,
+): Route {
+  const document = JSON.stringify(protectedResourceMetadata(resourceUrl, authorizationServer, dpopRequired));
   return {
     name: 'protected_resource_metadata',
     paths: protectedResourceMetadataPaths(resourceUrl),

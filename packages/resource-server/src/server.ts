@@ -79,6 +79,7 @@ export async function startResourceServer(
       allowedHosts: options.allowedHosts,
       allowedOrigins: options.allowedOrigins,
       dangerouslyAcceptAnyAudience: options.dangerouslyAcceptAnyAudience,
+      requireDpop: options.requireDpop,
       sessionLimits: {
         ...DEFAULT_SESSION_LIMITS,
         maxSessions: options.maxSessions,

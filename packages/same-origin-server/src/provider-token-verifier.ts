@@ -35,7 +35,10 @@ export function providerTokenVerifier(
     if (!accessToken || accessToken.isExpired) throw new InvalidTokenError('the access token is not active');
     const audience = (accessToken as unknown as { aud?: string | string[] }).aud;
     const username = (accessToken.extra as { username?: string } | undefined)?.username;
+    // RFC 9449 §6: the key a DPoP-bound token is bound to (oidc-provider keeps its thumbprint).
+    const jkt = (accessToken as unknown as { jkt?: unknown }).jkt;
     return {
+      ...(typeof jkt === 'string' && jkt ? { boundKeyThumbprint: jkt } : {}),
       clientId: accessToken.clientId ?? '',
       scopes: (accessToken.scope ?? '').split(' ').filter(Boolean),
       expiresAt: accessToken.exp ?? 0,

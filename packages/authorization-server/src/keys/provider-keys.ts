@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import initializeKeystore from 'oidc-provider/lib/helpers/initialize_keystore.js';
+import { installDpopNonceSecret } from '../provider/dpop-nonces.ts';
 import type { KeysInForce } from './keys-in-force.ts';
 
 /**
@@ -10,9 +11,10 @@ import type { KeysInForce } from './keys-in-force.ts';
  * the instance; every signature and the JWKS route read them from there at each use. Running
  * that same initialiser again replaces both at once, with the same checks. The cookie keys are
  * Koa's `app.keys`, read by each request. A request under way finishes with the keys it started
- * with; the next one uses the new keys.
+ * with; the next one uses the new keys. DPoP nonces follow the cookie key (dpop-nonces.ts).
  */
 export function installKeys(provider: Provider, keys: KeysInForce): void {
   initializeKeystore.call(provider, structuredClone({ keys: [...keys.jwks.keys] }));
   provider.keys = [...keys.cookieKeys];
+  installDpopNonceSecret(provider, keys.cookieKeys);
 }

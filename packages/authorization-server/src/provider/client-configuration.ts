@@ -2,6 +2,7 @@ import type { Configuration } from 'oidc-provider';
 import { CLIENT_AUTH_METHODS } from '../clients/preregistered-metadata.ts';
 import { PREFERRED_SIGNING_ALGORITHM, SIGNING_ALGORITHMS } from '../keys/server-secrets.ts';
 import { INVENTED_CLIENT_METADATA, validateClientMetadata } from './client-policy.ts';
+import { DPOP_SIGNING_ALGORITHMS } from './dpop-nonces.ts';
 
 /** What any client may be and do: authentication, grants, PKCE, the metadata this AS accepts. */
 export function clientConfiguration(): Pick<
@@ -20,6 +21,8 @@ export function clientConfiguration(): Pick<
     enabledJWA: {
       idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
       clientAuthSigningAlgValues: ['ES256', 'EdDSA', 'PS256', 'RS256'],
+      // RFC 9449 §5.1 `dpop_signing_alg_values_supported`.
+      dPoPSigningAlgValues: [...DPOP_SIGNING_ALGORITHMS],
     },
     responseTypes: ['code'],
     // OAuth 2.1 §4.1.1, MCP authorization "Authorization Code Protection": PKCE always, S256 only

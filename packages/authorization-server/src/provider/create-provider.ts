@@ -85,6 +85,7 @@ export function createProvider(deps: ProviderDependencies): Provider {
       introspectionAllowed,
       revocationAllowed,
       admitRegistration: deps.admitRegistration,
+      cookieKeys: deps.keys().cookieKeys,
     }),
     clientBasedCORS: allowedClientOrigin,
     fetch: deps.metadataFetch as Configuration['fetch'],

@@ -57,7 +57,9 @@ export function answerJwtAccessTokensAtIntrospectionAndRevocation(
         // RFC 7662 §2.2: the response members are the JWT's own claims (RFC 9068 §2.2 uses the
         // same names), which this AS signed. An object body makes koa answer JSON, replacing the
         // error page a caller preferring HTML was given.
-        ctx.body = allowed ? { ...live.claims, active: true, token_type: 'Bearer' } : { active: false };
+        // RFC 9449 §6.2: a DPoP-bound token's `cnf.jkt` is among its claims; its type is DPoP.
+        const tokenType = (live?.claims.cnf as { jkt?: unknown } | undefined)?.jkt ? 'DPoP' : 'Bearer';
+        ctx.body = allowed ? { ...live.claims, active: true, token_type: tokenType } : { active: false };
         return;
       }
       ctx.body = '';

@@ -76,6 +76,7 @@ export async function whoAmI(
       store,
       callbackPort: 0,
       browser: 'print',
+      dpop: options.dpop,
       interactive: false,
       say: () => {},
       stderr: process.stderr,

@@ -5,7 +5,9 @@ import {
   extractWWWAuthenticateParams,
   type FetchLike,
   UnauthorizedError,
+  withDpop,
 } from '@modelcontextprotocol/client';
+import type { DpopMode } from '../oauth/dpop-keys.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { expiresSoon } from '../oauth/saved-tokens.ts';
 import { resourceScopes, type ScopeSources, scopeUnion } from '../oauth/scopes.ts';
@@ -27,6 +29,8 @@ export interface AuthorizationOptions {
   readonly scope?: string | undefined;
   readonly preregistered?: { clientId: string; clientSecret?: string } | undefined;
   readonly clientMetadataUrl?: string | undefined;
+  /** When sign-ins ask for DPoP-bound tokens (RFC 9449); `auto` when absent. */
+  readonly dpop?: DpopMode | undefined;
   /** May the client open a browser at all? `status` says no. */
   readonly interactive: boolean;
   readonly say: (line: string) => void;
@@ -55,6 +59,12 @@ export class Authorization {
   readonly provider: FileOAuthProvider;
   /** What the transports call: the bearer token, and the 401 handler. */
   readonly authProvider: AuthProvider;
+  /**
+   * The fetch of the transports: DPoP-bound tokens go as `Authorization: DPoP` with a proof per
+   * request, and an MCP server's `use_dpop_nonce` is answered once (RFC 9449 §7, §9; the SDK's
+   * `withDpop`); Bearer tokens pass as they are.
+   */
+  readonly resourceFetch: FetchLike;
   /** The operation in progress: whether it may sign in, and what it has tried. */
   #operation: OperationLimits | undefined;
   #reauthorizing: Promise<AuthResult> | undefined;
@@ -74,7 +84,15 @@ export class Authorization {
       ...(options.preregistered ? { preregistered: options.preregistered } : {}),
       ...(options.clientMetadataUrl ? { clientMetadataUrl: options.clientMetadataUrl } : {}),
       onAuthorizationUrl: (url) => this.#presentSignIn(url),
+      ...(options.dpop ? { dpop: options.dpop } : {}),
     });
+    this.resourceFetch = withDpop(
+      () => this.provider.savedDpopSession(),
+      async () => {
+        const tokens = await this.provider.tokens();
+        return tokens?.token_type?.toLowerCase() === 'dpop' ? tokens.access_token : undefined;
+      },
+    )(options.fetch);
     this.authProvider = {
       token: async () => (await this.provider.tokens())?.access_token,
       onUnauthorized: (context) => this.#onUnauthorized(context.response),
@@ -90,6 +108,7 @@ export class Authorization {
   async end(): Promise<void> {
     this.#operation = undefined;
     this.#reason = undefined;
+    this.provider.forgetPendingDpopKey();
     if (this.#options.signIn.pending) await this.#options.signIn.end();
   }
 

@@ -35,8 +35,11 @@ export function explainFailure(error: unknown, context: FailureContext): Error {
         ? context.lastAnswer
         : undefined;
     if (status === 401) {
+      const said = answer?.description
+        ? `; it says: ${sanitizeForTerminal(answer.description).slice(0, 300)}`
+        : '';
       return new AuthFailure(
-        `the MCP server at ${context.serverUrl} still refuses this client after signing in again (HTTP 401); ` +
+        `the MCP server at ${context.serverUrl} still refuses this client after signing in again (HTTP 401${said}); ` +
           'run `mcp-auth-client logout`, then run the command again to sign in afresh',
         { cause: error },
       );

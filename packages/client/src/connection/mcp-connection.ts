@@ -6,6 +6,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { type AnswerElicitation, elicitationRequestOf } from '../elicitation/elicitation-request.ts';
+import type { DpopMode } from '../oauth/dpop-keys.ts';
 import type { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import type { SavedTokens } from '../oauth/saved-tokens.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
@@ -27,6 +28,8 @@ export interface ConnectionOptions {
   readonly scope?: string;
   readonly preregistered?: { clientId: string; clientSecret?: string };
   readonly clientMetadataUrl?: string;
+  /** When sign-ins ask for DPoP-bound tokens (RFC 9449); `auto` when absent. */
+  readonly dpop?: DpopMode;
   /** May the client open a browser at all? `status` and scripted runs say no. */
   readonly interactive: boolean;
   readonly say: (line: string) => void;
@@ -94,6 +97,7 @@ export class McpConnection {
       scope: options.scope,
       preregistered: options.preregistered,
       clientMetadataUrl: options.clientMetadataUrl,
+      dpop: options.dpop,
       interactive: options.interactive,
       say: options.say,
       signIn: this.#signIn,
@@ -191,7 +195,10 @@ export class McpConnection {
         return answer(elicitation, context.mcpReq.signal);
       });
     }
-    const options = { authProvider: this.#authorization.authProvider, fetch: this.#fetch };
+    const options = {
+      authProvider: this.#authorization.authProvider,
+      fetch: this.#authorization.resourceFetch,
+    };
     const transport: Transport =
       this.#options.transport === 'sse'
         ? new SSEClientTransport(this.#serverUrl, options)

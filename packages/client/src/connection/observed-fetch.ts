@@ -101,7 +101,19 @@ export function observedFetch(options: ObservedFetchOptions): FetchLike {
         });
       }
     }
-    if (response.status !== 401) {
+    if (response.status === 401) {
+      // A refusal that survives a sign-in is explained with the server's own words (its
+      // challenge's error_description, RFC 6750 §3), such as "accepts only DPoP-bound tokens".
+      const challenge = extractWWWAuthenticateParams(response);
+      options.record({
+        kind: 'status',
+        url: target.href,
+        method: init?.method ?? 'GET',
+        status: 401,
+        ...(challenge.error ? { error: challenge.error } : {}),
+        ...(challenge.errorDescription ? { description: challenge.errorDescription } : {}),
+      });
+    } else {
       options.record({
         kind: 'status',
         url: target.href,

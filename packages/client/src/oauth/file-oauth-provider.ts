@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type {
+  DpopSession,
   OAuthClientInformationContext,
   OAuthClientMetadata,
   OAuthClientProvider,
@@ -15,6 +16,13 @@ import {
   saveSignInPointer,
 } from '../store/sign-in-pointer.ts';
 import { clientMetadataFor } from './client-metadata.ts';
+import {
+  type DpopMode,
+  dpopAlgorithmFor,
+  dpopSessionOf,
+  newDpopKey,
+  type StoredDpopKey,
+} from './dpop-keys.ts';
 import { type SavedTokens, savedTokensOf } from './saved-tokens.ts';
 
 export interface FileOAuthProviderOptions {
@@ -30,6 +38,14 @@ export interface FileOAuthProviderOptions {
   readonly clientMetadataUrl?: string;
   /** Called with the authorization URL when the person must sign in. */
   readonly onAuthorizationUrl: (url: URL) => void | Promise<void>;
+  /** When to ask for DPoP-bound tokens (RFC 9449; dpop-keys.ts); `auto` when absent. */
+  readonly dpop?: DpopMode;
+}
+
+/** A DPoP key in use: its session (signing, nonces) and what is stored of it. */
+interface DpopKeyInUse {
+  readonly session: DpopSession;
+  readonly stored: StoredDpopKey;
 }
 
 /**
@@ -44,6 +60,11 @@ export interface FileOAuthProviderOptions {
  * and then follows discovery: the SDK reports both during `auth()`, and the connection reports
  * what it rediscovers after a 401 (`useSignIn`), so a server that moved to another AS gets a
  * sign-in there, with that AS's own registration.
+ *
+ * DPoP (RFC 9449): each sign-in that asks for bound tokens gets a key of its own, kept with its
+ * tokens (the private JWK, in the owner-only tokens file) and used for their refreshes and for
+ * every request to the MCP server (`savedDpopSession`). The SDK signs the token requests
+ * (`dpop()`) and answers the AS's `use_dpop_nonce` once.
  */
 export class FileOAuthProvider implements OAuthClientProvider {
   readonly #options: FileOAuthProviderOptions;
@@ -53,6 +74,10 @@ export class FileOAuthProvider implements OAuthClientProvider {
   #issuer: string | undefined;
   #resource: string | undefined;
   #pointerRead: Promise<void> | undefined;
+  /** The key of the sign-in (or first bound refresh) in progress, until its tokens are saved. */
+  #pendingDpop: DpopKeyInUse | undefined;
+  /** The session of the saved tokens' key, kept so its nonces persist across requests. */
+  #savedDpop: { readonly json: string; readonly session: DpopSession | undefined } | undefined;
 
   constructor(options: FileOAuthProviderOptions) {
     this.#options = options;
@@ -163,14 +188,56 @@ export class FileOAuthProvider implements OAuthClientProvider {
     this.#issuer = issuer;
     const resource = this.#resource ?? this.#options.serverUrl;
     const { store, serverUrl } = this.#options;
-    await store.write(store.tokensPath(issuer, resource), savedTokensOf(tokens, issuer));
+    // RFC 9449 §5: DPoP-bound tokens are kept with the key they are bound to.
+    const dpopKey = isDpopTokenType(tokens.token_type)
+      ? (this.#pendingDpop?.stored ?? (await this.savedTokens(issuer))?.dpopKey)
+      : undefined;
+    this.#pendingDpop = undefined;
+    await store.write(store.tokensPath(issuer, resource), savedTokensOf(tokens, issuer, dpopKey));
     // Tokens were once kept per URL typed: that copy is replaced by this one.
     if (resource !== serverUrl) await store.remove(store.tokensPath(issuer, serverUrl));
     await saveSignInPointer(store, serverUrl, { issuer, resource });
   }
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+    // A new sign-in: a new key, when this sign-in asks for DPoP-bound tokens.
+    const alg = dpopAlgorithmFor(this.#options.dpop ?? 'auto', this.#discovery);
+    this.#pendingDpop = alg ? await newDpopKey(alg) : undefined;
     await this.#options.onAuthorizationUrl(authorizationUrl);
+  }
+
+  /**
+   * The SDK's DPoP hook for token requests: the key of the sign-in in progress; else the saved
+   * tokens' key (a refresh of bound tokens must be signed by it, RFC 9449 §5); else, when bound
+   * tokens are now wanted, a new key for the refresh to bind the next access token to.
+   */
+  async dpop(): Promise<DpopSession | undefined> {
+    if (this.#pendingDpop) return this.#pendingDpop.session;
+    const saved = await this.savedTokens();
+    if (saved?.dpopKey) return this.#sessionOfSaved(saved.dpopKey);
+    const alg = dpopAlgorithmFor(this.#options.dpop ?? 'auto', this.#discovery);
+    if (!alg) return undefined;
+    this.#pendingDpop = await newDpopKey(alg);
+    return this.#pendingDpop.session;
+  }
+
+  /** The session that signs requests to the MCP server with the saved tokens (RFC 9449 §7). */
+  async savedDpopSession(): Promise<DpopSession | undefined> {
+    const saved = await this.savedTokens();
+    return saved?.dpopKey && isDpopTokenType(saved.tokens.token_type)
+      ? this.#sessionOfSaved(saved.dpopKey)
+      : undefined;
+  }
+
+  /** An operation ended: a key made for a sign-in that did not finish is dropped. */
+  forgetPendingDpopKey(): void {
+    this.#pendingDpop = undefined;
+  }
+
+  async #sessionOfSaved(stored: StoredDpopKey): Promise<DpopSession | undefined> {
+    const json = JSON.stringify(stored);
+    if (this.#savedDpop?.json !== json) this.#savedDpop = { json, session: await dpopSessionOf(stored) };
+    return this.#savedDpop.session;
   }
 
   saveCodeVerifier(codeVerifier: string): void {
@@ -237,4 +304,9 @@ export class FileOAuthProvider implements OAuthClientProvider {
     this.#issuer ??= pointer.issuer;
     this.#resource ??= pointer.resource;
   }
+}
+
+/** RFC 9449 §5: the AS answers `token_type` DPoP for bound tokens (case-insensitive, RFC 6749 §5.1). */
+function isDpopTokenType(tokenType: string | undefined): boolean {
+  return tokenType?.toLowerCase() === 'dpop';
 }

@@ -61,13 +61,14 @@ export async function startTestAuthorizationServer(
 export function startTestResourceServer(
   port: number,
   as: TestAuthorizationServer,
-  options: { introspectionCacheSeconds?: number } = {},
+  options: { introspectionCacheSeconds?: number; requireDpop?: boolean } = {},
 ): Promise<RunningResourceServer> {
   return startResourceServer(
     {
       port,
       authServer: as.issuer,
       devCredentialsFile: as.devCredentialsFile,
+      ...(options.requireDpop ? { requireDpop: true } : {}),
       ...(options.introspectionCacheSeconds !== undefined
         ? { introspectionCacheSeconds: options.introspectionCacheSeconds }
         : {}),

@@ -38,3 +38,18 @@ describe('--trace on the command line', () => {
     assert.equal(parsed.options.trace, undefined);
   });
 });
+
+describe('--dpop and --no-dpop on the command line', () => {
+  it('--dpop is always, --no-dpop never, neither leaves the choice to the server and the AS (auto)', () => {
+    assert.equal(parse('--dpop', 'list').options.dpop, 'always');
+    assert.equal(parse('--no-dpop', 'list').options.dpop, 'never');
+    assert.equal(parse('list').options.dpop, undefined);
+  });
+
+  it('both at once is a usage error naming both', () => {
+    assert.throws(
+      () => parse('--dpop', '--no-dpop', 'list'),
+      (error) => error instanceof UsageError && /--dpop or --no-dpop/.test(error.message),
+    );
+  });
+});

@@ -2,26 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { requestTargetUrl, sameResource } from '@mcp-auth/shared';
 import { InvalidTokenError } from '../errors.ts';
 import { bearerChallengeError } from './bearer-challenge.ts';
+import { checkDpopPresentation, type DpopPolicy, refuseUnboundPresentation } from './dpop-presentation.ts';
+import { readTokenPresentation } from './token-presentation.ts';
 import type { TokenVerifier, VerifiedAuthInfo } from './verified-token.ts';
-
-// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-
-/**
- * Every `Authorization` header line as sent. Node keeps only the first of repeated lines in
- * `req.headers`, and RFC 6750 §2 allows one method per request, so repeats must be seen to be
- * refused; the raw list is scanned rather than `headersDistinct`, which builds arrays for every
- * header of every request.
- */
-function authorizationHeaders(req: IncomingMessage): string[] {
-  const found: string[] = [];
-  const raw = req.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) {
-    const name = raw[index];
-    if (name?.length === 13 && name.toLowerCase() === 'authorization') found.push(raw[index + 1] ?? '');
-  }
-  return found;
-}
 
 export interface VerifyBearerOptions {
   readonly verifier: TokenVerifier;
@@ -31,6 +14,8 @@ export interface VerifyBearerOptions {
   readonly challengeScopes: readonly string[];
   /** The request URL when the caller has parsed it already (it is parsed once per request). */
   readonly requestUrl?: URL;
+  /** DPoP (RFC 9449): the replay memory, and whether Bearer is refused. */
+  readonly dpop: DpopPolicy;
 }
 
 export interface AuthenticateOptions extends Omit<VerifyBearerOptions, 'challengeScopes'> {
@@ -38,10 +23,12 @@ export interface AuthenticateOptions extends Omit<VerifyBearerOptions, 'challeng
 }
 
 /**
- * The first half of authentication, which needs nothing but the headers: the bearer token is
- * present exactly once and only in the `Authorization` header, active, unexpired and meant for
- * this server. It runs before the body is read, so an anonymous request costs no body reading or
- * parsing. Never logs or forwards the token. A refusal is thrown with its RFC 6750 §3 challenge.
+ * The first half of authentication, which needs nothing but the headers: the access token is
+ * present exactly once and only in the `Authorization` header (as `Bearer`, RFC 6750, or as
+ * `DPoP` with a proof, RFC 9449), active, unexpired and meant for this server, and a DPoP-bound
+ * token comes with a valid proof of its key. It runs before the body is read, so an anonymous
+ * request costs no body reading or parsing. Never logs or forwards the token. A refusal is
+ * thrown with its challenge.
  */
 export async function verifyBearerToken(
   req: IncomingMessage,
@@ -58,24 +45,35 @@ export async function verifyBearerToken(
       scopes,
     });
   }
-  const header = authorizationHeaders(req);
-  if (header.length === 0) throw bearerChallengeError({ status: 401, scopes });
-  const match = header.length === 1 ? BEARER.exec(header[0] ?? '') : null;
-  if (!match?.[1]) {
+  const presentation = readTokenPresentation(req);
+  if (presentation === 'missing') throw bearerChallengeError({ status: 401, scopes });
+  if (presentation === 'malformed') {
     throw bearerChallengeError({
       status: 400,
       error: 'invalid_request',
-      description: 'the Authorization header must be "Bearer <token>"',
+      description: 'the Authorization header must be "Bearer <token>" or "DPoP <token>"',
       scopes,
     });
   }
-  const token = match[1];
+  const { scheme } = presentation;
+  if (scheme === 'Bearer') refuseUnboundPresentation(options.dpop, scopes);
+  // The proof is checked before the token: a bad proof costs no introspection.
+  const proof =
+    presentation.scheme === 'DPoP'
+      ? await checkDpopPresentation(req, presentation, url, options.resourceUrl, options.dpop, scopes)
+      : undefined;
   let authInfo: VerifiedAuthInfo;
   try {
-    authInfo = await options.verifier.verifyAccessToken(token);
+    authInfo = await options.verifier.verifyAccessToken(presentation.token);
   } catch (error) {
     if (!(error instanceof InvalidTokenError)) throw error;
-    throw bearerChallengeError({ status: 401, error: 'invalid_token', description: error.message, scopes });
+    throw bearerChallengeError({
+      status: 401,
+      error: 'invalid_token',
+      description: error.message,
+      scopes,
+      scheme,
+    });
   }
   // MCP "Token Audience Binding and Validation": a token for another resource is refused, or a
   // stolen token for one server would open every server that trusts the same AS.
@@ -88,6 +86,20 @@ export async function verifyBearerToken(
       error: 'invalid_token',
       description: 'the access token was not issued for this server',
       scopes,
+      scheme,
+    });
+  }
+  proof?.bindTo(authInfo);
+  if (!proof && authInfo.boundKeyThumbprint) {
+    // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused, or a stolen one
+    // would work without its key.
+    throw bearerChallengeError({
+      status: 401,
+      error: 'invalid_token',
+      description:
+        'the access token is bound to a DPoP key: send it as "Authorization: DPoP <token>" with a DPoP proof signed by that key',
+      scopes,
+      scheme: 'DPoP',
     });
   }
   return authInfo;
@@ -106,6 +118,7 @@ export function requireScopes(authInfo: VerifiedAuthInfo, requiredScopes: readon
     error: 'insufficient_scope',
     description: `this operation needs the scope ${missing.join(' ')}`,
     scopes: requiredScopes,
+    scheme: authInfo.boundKeyThumbprint ? 'DPoP' : 'Bearer',
   });
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BASE_SCOPES, scopesForMessage } from '../tools/tool-scopes.ts';
 import { requireScopes, verifyBearerToken } from './authenticate-request.ts';
+import type { DpopPolicy } from './dpop-presentation.ts';
 import { type Caller, sessionOwner, type TokenVerifier } from './verified-token.ts';
 
 export interface CallerGateOptions {
@@ -10,6 +11,8 @@ export interface CallerGateOptions {
   readonly dangerouslyAcceptAnyAudience: boolean;
   /** Reads a JSON-RPC message from the request body within its limits, or throws the refusal. */
   readonly readMessage: (req: IncomingMessage) => Promise<unknown>;
+  /** DPoP (RFC 9449): the replay memory, and whether Bearer is refused. */
+  readonly dpop: DpopPolicy;
 }
 
 /**
@@ -31,6 +34,7 @@ export function createCallerGate(options: CallerGateOptions): CallerGate {
         acceptAnyAudience: options.dangerouslyAcceptAnyAudience,
         challengeScopes: BASE_SCOPES,
         requestUrl,
+        dpop: options.dpop,
       });
       // AuthInfo.resource (RFC 8707): the resource the token was accepted for, a URL per request.
       return {

@@ -1,4 +1,5 @@
 import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import { confirmationThumbprint } from './confirmation.ts';
 import { cacheVerifiedTokens } from './token-cache.ts';
 import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
@@ -107,13 +108,21 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     }
     // RFC 6749 §5.1: token types are case-insensitive.
     const tokenType = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
-    if (body.token_type !== undefined && tokenType !== 'bearer' && tokenType !== 'access_token') {
+    // RFC 9449 §6.2: a DPoP-bound access token is introspected with token_type DPoP.
+    if (
+      body.token_type !== undefined &&
+      tokenType !== 'bearer' &&
+      tokenType !== 'dpop' &&
+      tokenType !== 'access_token'
+    ) {
       throw new InvalidTokenError('only access tokens are accepted');
     }
     const expiresAt = Number(body.exp);
     if (!Number.isFinite(expiresAt)) throw new InvalidTokenError('the access token has no expiry');
     if (expiresAt * 1000 <= now()) throw new InvalidTokenError('the access token has expired');
+    const boundKeyThumbprint = confirmationThumbprint(body.cnf);
     return {
+      ...(boundKeyThumbprint ? { boundKeyThumbprint } : {}),
       clientId: typeof body.client_id === 'string' ? body.client_id : '',
       scopes: spaceList(body.scope),
       expiresAt,

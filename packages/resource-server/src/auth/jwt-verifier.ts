@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { InvalidTokenError, VerifierUnavailableError } from '../errors.ts';
+import { confirmationThumbprint } from './confirmation.ts';
 import { cacheVerifiedTokens } from './token-cache.ts';
 import type { TokenVerifier, VerifiedToken } from './verified-token.ts';
 
@@ -54,7 +55,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
         currentDate: new Date(now()),
         requiredClaims: ['exp', 'aud'],
       });
+      const boundKeyThumbprint = confirmationThumbprint(payload.cnf);
       return {
+        ...(boundKeyThumbprint ? { boundKeyThumbprint } : {}),
         clientId: typeof payload.client_id === 'string' ? payload.client_id : '',
         scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
         expiresAt: Number(payload.exp),

@@ -15,6 +15,11 @@ export interface VerifiedAuthInfo extends AuthInfo {
   /** Epoch seconds. */
   expiresAt: number;
   extra: CallerIdentity;
+  /**
+   * RFC 9449 §6: the thumbprint (RFC 7638) of the key the token is bound to, its `cnf.jkt`; such
+   * a token is accepted only with a DPoP proof signed by that key.
+   */
+  boundKeyThumbprint?: string;
 }
 
 /** What checking a token learned: its AuthInfo without the token itself, which no cache keeps. */

@@ -27,6 +27,7 @@ Options:
   --auth-server-wait SECONDS    how long start-up waits for the authorization server (default 60)
   --allowed-host H              accept this Host header too (repeatable; behind a proxy)
   --allowed-origin O            accept this browser Origin too (repeatable)
+  --require-dpop                accept only DPoP-bound tokens with proofs (RFC 9449); refuse Bearer
   --oauth-strict                accepted for compatibility: audience checks are always on
   --dangerously-accept-any-audience
                                 skip the audience check (only for authorization servers without RFC 8707)
@@ -53,6 +54,7 @@ export const FLAGS = {
   'max-sessions-per-subject': { type: 'string' },
   'allowed-host': { type: 'string', multiple: true },
   'allowed-origin': { type: 'string', multiple: true },
+  'require-dpop': { type: 'boolean' },
   'oauth-strict': { type: 'boolean' },
   'dangerously-accept-any-audience': { type: 'boolean' },
   'metrics-port': { type: 'string' },
@@ -127,6 +129,7 @@ export function parseResourceServerArgs(
         : {}),
       allowedHosts: values['allowed-host'] ?? [],
       allowedOrigins: values['allowed-origin'] ?? [],
+      requireDpop: values['require-dpop'] === true,
       dangerouslyAcceptAnyAudience: values['dangerously-accept-any-audience'] === true,
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
       ...metricsFrom(values['metrics-port'], values['metrics-host']),

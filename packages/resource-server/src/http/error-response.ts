@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
-import { challengeHeader } from '../auth/bearer-challenge.ts';
+import { challengeHeaders } from '../auth/bearer-challenge.ts';
 import { ResourceServerError, VerifierUnavailableError } from '../errors.ts';
 import { sendJson, sendJsonText } from './send-response.ts';
 
@@ -15,8 +15,14 @@ export function createErrorResponder(options: {
   readonly logger: Logger;
   /** RFC 9728 §5.1: every bearer challenge points to the resource metadata. */
   readonly resourceMetadataUrl: string;
+  /** `--require-dpop`: challenges offer the DPoP scheme only (RFC 9449 §7.1). */
+  readonly dpopRequired?: boolean;
 }): ErrorResponder {
-  const { logger, resourceMetadataUrl } = options;
+  const { logger } = options;
+  const challengeContext = {
+    resourceMetadataUrl: options.resourceMetadataUrl,
+    dpopRequired: options.dpopRequired ?? false,
+  };
   return (req, res, error) => {
     if (!(error instanceof ResourceServerError)) {
       logger.error('unexpected error', { method: req.method, error });
@@ -29,7 +35,7 @@ export function createErrorResponder(options: {
     if (res.headersSent) return void res.destroy();
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     if (error.challenge) {
-      res.setHeader('www-authenticate', challengeHeader(error.challenge, resourceMetadataUrl));
+      res.setHeader('www-authenticate', challengeHeaders(error.challenge, challengeContext));
     }
     if (typeof error.code === 'number') {
       const body = { jsonrpc: '2.0', error: { code: error.code, message: error.description }, id: null };

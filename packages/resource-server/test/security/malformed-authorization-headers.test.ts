@@ -22,7 +22,10 @@ const MALFORMED = [
   'Bearer tok<en>',
   'Bearer =abc',
   'Token abc',
-  'DPoP abc',
+  // "DPoP <token>" is a scheme of its own (RFC 9449 §7.1, test/security/dpop-proofs.test.ts);
+  // without a token, or with two, it is malformed.
+  'DPoP',
+  'DPoP a b',
   'Bearer\tabc',
   'bearer-abc',
 ];

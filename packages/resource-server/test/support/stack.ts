@@ -6,6 +6,7 @@ import {
   silentLogger,
   startAuthorizationServer,
 } from '@mcp-auth/authorization-server';
+import { type DpopTestKey, dpopProof } from '@mcp-auth/test-support/dpop';
 import { freePort } from '@mcp-auth/test-support/free-port';
 // The AS package's own test helpers drive the real sign-in pages headlessly.
 import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
@@ -25,6 +26,8 @@ export interface Stack {
     scope?: string;
     resource?: string;
     user?: typeof USER | typeof OTHER_USER;
+    /** RFC 9449: the token is requested with a proof by this key, so it is bound to it. */
+    dpopKey?: DpopTestKey;
   }): Promise<string>;
   revoke(token: string): Promise<void>;
   /** Stops the AS alone (the RS keeps running): what the RS does when its AS is down. */
@@ -98,7 +101,15 @@ export async function startStack(
         password: user.password,
       });
       const code = outcome.redirect.searchParams.get('code') ?? '';
-      const response = await redeemCode(as.issuer, { clientId: client.client_id, code, ...outcome });
+      const response = options.dpopKey
+        ? await redeemCodeWithProof(as.issuer, options.dpopKey, {
+            grant_type: 'authorization_code',
+            client_id: client.client_id,
+            code,
+            code_verifier: outcome.verifier,
+            redirect_uri: outcome.redirectUri,
+          })
+        : await redeemCode(as.issuer, { clientId: client.client_id, code, ...outcome });
       const body = (await response.json()) as { access_token?: string; error?: string };
       if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
       owners.set(body.access_token, client.client_id);
@@ -123,6 +134,25 @@ export async function startStack(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A token request with a DPoP proof, answering the AS's nonce challenge once (RFC 9449 §8). */
+async function redeemCodeWithProof(issuer: string, key: DpopTestKey, body: Record<string, string>) {
+  const tokenUrl = `${issuer}/token`;
+  const send = async (nonce?: string) =>
+    fetch(tokenUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        dpop: await dpopProof(key, { htm: 'POST', htu: tokenUrl, ...(nonce ? { nonce } : {}) }),
+      },
+      body: new URLSearchParams(body),
+    });
+  const first = await send();
+  const nonce = first.headers.get('dpop-nonce');
+  if (first.status !== 400 || !nonce) return first;
+  await first.body?.cancel();
+  return send(nonce);
 }
 
 export async function connectClient(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { type AuthenticateOptions, authenticateRequest } from '../../src/auth/authenticate-request.ts';
+import { DpopReplayCache } from '../../src/auth/dpop-replay-cache.ts';
 import type { TokenVerifier, VerifiedToken } from '../../src/auth/verified-token.ts';
 import { InvalidTokenError, ResourceServerError, VerifierUnavailableError } from '../../src/errors.ts';
 
@@ -53,6 +54,7 @@ function run(
     resourceUrl: RESOURCE,
     acceptAnyAudience: false,
     requiredScopes: ['user'],
+    dpop: { required: false, replayCache: new DpopReplayCache(), now: Date.now },
     ...options,
   });
   return { result, seen: fake.seen };
@@ -153,6 +155,7 @@ describe('authenticateRequest: the token (SPEC RS.3)', () => {
       error: 'invalid_token',
       description: 'the access token is not active',
       scopes: ['user'],
+      scheme: 'Bearer',
     });
   });
 

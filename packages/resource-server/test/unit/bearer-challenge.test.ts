@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { validateHeaderValue } from 'node:http';
 import { describe, it } from 'node:test';
-import { challengeBody, challengeHeader } from '../../src/auth/bearer-challenge.ts';
+import { challengeBody, challengeHeader, challengeHeaders } from '../../src/auth/bearer-challenge.ts';
 
 const METADATA = 'http://localhost:8001/.well-known/oauth-protected-resource/mcp';
 
@@ -103,5 +103,39 @@ describe('challenge body', () => {
     const body = challengeBody({ status: 401, scopes: ['user'] });
     assert.equal(body.error, 'invalid_token');
     assert.ok(body.error_description && body.error_description.length > 0);
+  });
+});
+
+describe('DPoP challenge beside Bearer (RFC 9449 §7.1)', () => {
+  it('both schemes are offered; the error goes in the challenge of the scheme it is about', () => {
+    const context = { resourceMetadataUrl: METADATA, dpopRequired: false };
+    const [bearer, dpop] = challengeHeaders(
+      { status: 401, error: 'invalid_dpop_proof', description: 'bad', scopes: ['user'], scheme: 'DPoP' },
+      context,
+    );
+    assert.equal(bearer, `Bearer resource_metadata="${METADATA}", scope="user"`);
+    assert.match(
+      dpop ?? '',
+      /^DPoP error="invalid_dpop_proof", error_description="bad", algs="ES256 [^"]*", resource_metadata=/,
+    );
+    const [bearerError, dpopPlain] = challengeHeaders(
+      { status: 401, error: 'invalid_token', scopes: [] },
+      context,
+    );
+    assert.match(bearerError ?? '', /^Bearer error="invalid_token"/);
+    assert.doesNotMatch(dpopPlain ?? '', /error=/);
+  });
+
+  it('with --require-dpop only the DPoP scheme is offered, carrying every error and the metadata URL', () => {
+    const headers = challengeHeaders(
+      { status: 401, error: 'invalid_token', scopes: ['user'] },
+      { resourceMetadataUrl: METADATA, dpopRequired: true },
+    );
+    assert.equal(headers.length, 1);
+    assert.match(
+      headers[0] ?? '',
+      /^DPoP error="invalid_token", algs="[^"]+", resource_metadata="[^"]+", scope="user"$/,
+    );
+    for (const header of headers) validateHeaderValue('www-authenticate', header);
   });
 });
