@@ -1,3 +1,5 @@
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+
 /** A mistake in how a program was called (a flag, a value, an argument): exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -82,5 +84,27 @@ export async function runCommandLine(
 function writeStackAndCauses(error: unknown, stderr: CommandLineIo['stderr']): void {
   for (let current = error; current instanceof Error; current = current.cause) {
     stderr.write(`${current === error ? '' : 'Caused by: '}${current.stack ?? current.message}\n`);
+  }
+}
+
+/**
+ * `node:util` `parseArgs`, strict, with positionals allowed: an unknown flag or a missing value is
+ * a `UsageError`. A word that starts with `-` is read as a flag, so an id that starts with one (a
+ * grant id can) is given after `--`; the error says so.
+ */
+export function parseFlags<const Options extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: Options,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    throw new UsageError(
+      unknown
+        ? `${message.replace(/\. To specify a positional argument.*$/s, '')} (an argument that starts with "-" goes after "--")`
+        : message,
+    );
   }
 }

@@ -3,6 +3,7 @@ export {
   type CommandLineIo,
   type CommandLineProgram,
   EXIT_CODES,
+  parseFlags,
   runCommandLine,
   UsageError,
   wantsStackTraces,

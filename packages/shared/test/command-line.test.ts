@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CommandLineProgram, runCommandLine, UsageError, wholeNumberFlag } from '../src/command-line.ts';
+import {
+  type CommandLineProgram,
+  parseFlags,
+  runCommandLine,
+  UsageError,
+  wholeNumberFlag,
+} from '../src/command-line.ts';
 
 /** Runs `program` with `argv`, capturing what it writes to stderr and the exit code it sets. */
 async function run(program: Omit<CommandLineProgram, 'name'>, argv: string[] = []) {
@@ -124,4 +130,30 @@ describe('whole-number flags', () => {
       });
     });
   }
+});
+
+describe('parseFlags', () => {
+  const FLAGS = { json: { type: 'boolean' }, user: { type: 'string' } } as const;
+
+  it('reads flags and positionals', () => {
+    const { values, positionals } = parseFlags(['revoke', 'abc', '--user=ann', '--json'], FLAGS);
+    assert.deepEqual(positionals, ['revoke', 'abc']);
+    assert.equal(values.user, 'ann');
+    assert.equal(values.json, true);
+  });
+
+  it('an unknown flag is a usage mistake that says how to pass an argument starting with "-"', () => {
+    assert.throws(
+      () => parseFlags(['revoke', '-mAbc'], FLAGS),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        /Unknown option '-m'/.test(error.message) &&
+        /goes after "--"/.test(error.message),
+    );
+    assert.deepEqual(parseFlags(['revoke', '--', '-mAbc'], FLAGS).positionals, ['revoke', '-mAbc']);
+  });
+
+  it('a flag without its value is a usage mistake', () => {
+    assert.throws(() => parseFlags(['--user'], FLAGS), UsageError);
+  });
 });
