@@ -105,9 +105,13 @@ const jsonErrors: Rule = (exchange, response, { jsonEndpoints }) => {
     : [`a ${response.status} without a string "error" member (RFC 6749 §5.2)`];
 };
 
-/** RFC 6749 §5.2: a client that tried HTTP authentication gets 401 with a WWW-Authenticate challenge. */
-const clientAuthenticationChallenge: Rule = (exchange, response) => {
-  if (response.status !== 401) return [];
+/**
+ * RFC 6749 §5.2: a client that tried HTTP authentication at an endpoint that authenticates clients
+ * (token, introspection, revocation, registration) gets 401 with a WWW-Authenticate challenge. The
+ * sign-in form's 401 (a person's wrong password) is a page, not a client authentication answer.
+ */
+const clientAuthenticationChallenge: Rule = (exchange, response, { jsonEndpoints }) => {
+  if (response.status !== 401 || !jsonEndpoints.has(pathOf(exchange))) return [];
   const triedBasic = exchange.request.headers.some(
     ([name, value]) => name.toLowerCase() === 'authorization' && /^basic /i.test(value),
   );
