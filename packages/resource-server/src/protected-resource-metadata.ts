@@ -1,3 +1,4 @@
+import { DEMO_RESOURCE_NAME } from '@mcp-auth/shared';
 import { ALL_SCOPES } from './tools/tool-scopes.ts';
 
 /**
@@ -25,7 +26,7 @@ export function protectedResourceMetadata(resourceUrl: string, authorizationServ
     authorization_servers: [authorizationServer],
     // SEP-2207: offline_access is a matter between client and AS, never listed here.
     scopes_supported: [...ALL_SCOPES],
-    resource_name: 'MCP demo server',
+    resource_name: DEMO_RESOURCE_NAME,
     bearer_methods_supported: ['header'],
   };
 }

@@ -53,6 +53,8 @@ export interface AuthorizeOptions {
   readonly consent?: 'approve' | 'deny';
   readonly jar?: CookieJar;
   readonly extraParams?: Record<string, string>;
+  /** Called with each page's HTML as the flow meets it, for tests of what a person sees. */
+  readonly onPage?: (kind: 'login' | 'consent', html: string) => void;
 }
 
 /**
@@ -89,7 +91,9 @@ export async function authorize(issuer: string, options: AuthorizeOptions): Prom
     const page = await response.text();
     const action = formAction(page, /\/(login|confirm)$/);
     const csrf = hiddenValue(page, 'csrf');
-    pages.push(action.endsWith('/login') ? 'login' : 'consent');
+    const kind = action.endsWith('/login') ? 'login' : 'consent';
+    pages.push(kind);
+    options.onPage?.(kind, page);
     if (action.endsWith('/login')) {
       response = await postForm(jar, new URL(action, issuer).href, {
         csrf,
