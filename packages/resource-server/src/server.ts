@@ -110,7 +110,8 @@ export async function startResourceServer(
 
   logger.info('resource server started', {
     resource: resourceUrl,
-    authorizationServer: metadata.issuer,
+    // Not `authorizationServer`: the logger redacts every field named like `authorization`.
+    authServer: metadata.issuer,
     verifier: verifier.kind,
     transport: options.transport,
   });

@@ -81,6 +81,13 @@ describe('a local AS started again on a fresh data folder', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('the start-up log names the AS the RS trusts (a URL, not a secret to redact)', () => {
+    const started = log.find((line) => line.msg === 'resource server started') as
+      | { authServer?: string }
+      | undefined;
+    assert.equal(started?.authServer, as.issuer, JSON.stringify(started));
+  });
+
   it('the RS reads the development credential again when the AS refuses it, and logs what happened', async () => {
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     const first = await post(resource, INITIALIZE, bearer(await tokenFrom(as.issuer, resource)));
