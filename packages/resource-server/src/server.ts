@@ -20,6 +20,8 @@ export interface RunningResourceServer {
   readonly port: number;
   readonly authorizationServer: string;
   readonly verifier: TokenVerifier['kind'];
+  /** The transports it serves (`--transport`). */
+  readonly transport: 'streamable-http' | 'sse' | 'all';
   /** Where `/metrics` is served, when `metrics` was given (`--metrics-port`). */
   readonly metricsUrl?: string;
   close(): Promise<void>;
@@ -119,6 +121,7 @@ export async function startResourceServer(
     resourceUrl,
     port: listener.port,
     authorizationServer: metadata.issuer,
+    transport: options.transport,
     verifier: verifier.kind,
     ...(metricsUrl ? { metricsUrl } : {}),
     close: async () => {
