@@ -172,6 +172,12 @@ process.stderr.write(
       ? `Demo account          ${demoAccount}`
       : 'Sign in with an account of yours (mcp-auth-as users add).',
     'Type help at the prompt; quit or Ctrl-D stops everything.',
+    ...(values.trace
+      ? []
+      : [
+          'What happens at sign-in: npm start -- --trace shows each step, as the specifications name it',
+          '(README, "What just happened?").',
+        ]),
     '',
   ].join('\n'),
 );

@@ -41,6 +41,7 @@ describe('npm start: the whole demo in one command', () => {
       const waitFor = (pattern: RegExp) => waitForOutput(child, () => stderr, pattern);
       const account = await waitFor(/Demo account\s+(\S+) \/ (\S+)/);
       assert.match(stderr, /log: .*authorization-server\.log/, 'log paths are printed');
+      assert.match(stderr, /npm start -- --trace shows each step/, 'where to learn what the sign-in does');
       const signIn = await waitFor(/Sign in at: (\S+)/);
       const pages: string[] = [];
       const callback = await approveInBrowser(
