@@ -8,7 +8,7 @@
  *   npm start [-- --no-browser] [--trace[=json]] [--as-port=9000] [--rs-port=8001]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_AUTHORIZATION_SERVER_PORT,
   DEFAULT_RESOURCE_SERVER_PORT,
-  DEMO_SCOPE_NAMES,
+  DEMO_RESOURCE_NAME,
+  DEMO_SCOPES,
   demoLogDir,
   localIssuer,
   localMcpUrl,
@@ -121,12 +122,32 @@ process.on('SIGTERM', () => void stopAll(143));
 
 const resourceUrl = localMcpUrl(rsPort);
 const authServer = localIssuer(asPort);
+/**
+ * The MCP server on another port: the AS registers the demo resource at that URL, under its own
+ * name and with its scopes in words, as `mcp-auth-as --config` reads it (the same as the default
+ * registry, moved), so the consent page names it as it does on the default port.
+ */
+function movedDemoRegistry(uri: string): string {
+  const file = join(logDir, 'demo-resources.json');
+  const resources = [
+    {
+      uri,
+      name: DEMO_RESOURCE_NAME,
+      scopes: DEMO_SCOPES.map((scope) => ({
+        name: scope.name,
+        description: scope.description,
+        unlocks: [...scope.tools],
+      })),
+    },
+  ];
+  writeFileSync(file, `${JSON.stringify({ resources }, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
 const as = startServer('authorization-server', [
   cli('authorization-server'),
   `--port=${asPort}`,
-  ...(rsPort === DEFAULT_RESOURCE_SERVER_PORT
-    ? []
-    : [`--resource=${resourceUrl}`, `--resource-scopes=${DEMO_SCOPE_NAMES.join(' ')}`]),
+  ...(rsPort === DEFAULT_RESOURCE_SERVER_PORT ? [] : [`--config=${movedDemoRegistry(resourceUrl)}`]),
 ]);
 await waitUntilHealthy(`${authServer}/healthz`, as.child, as.log, 'the Authorization Server');
 const rs = startServer('resource-server', [
@@ -151,6 +172,12 @@ process.stderr.write(
       ? `Demo account          ${demoAccount}`
       : 'Sign in with an account of yours (mcp-auth-as users add).',
     'Type help at the prompt; quit or Ctrl-D stops everything.',
+    ...(values.trace
+      ? []
+      : [
+          'What happens at sign-in: npm start -- --trace shows each step, as the specifications name it',
+          '(README, "What just happened?").',
+        ]),
     '',
   ].join('\n'),
 );

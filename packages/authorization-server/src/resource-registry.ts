@@ -1,4 +1,10 @@
-import { canonicalResourceUri, DEFAULT_MCP_URL, DEMO_BASE_SCOPE, DEMO_SCOPES } from '@mcp-auth/shared';
+import {
+  canonicalResourceUri,
+  DEFAULT_MCP_URL,
+  DEMO_BASE_SCOPE,
+  DEMO_RESOURCE_NAME,
+  DEMO_SCOPES,
+} from '@mcp-auth/shared';
 import { z } from 'zod';
 
 /**
@@ -163,7 +169,7 @@ export function demoResourceRegistry(): ResourceRegistryInput {
   return [
     {
       uri: DEFAULT_MCP_URL,
-      name: 'MCP demo server',
+      name: DEMO_RESOURCE_NAME,
       scopes: DEMO_SCOPES.map((scope) => ({
         name: scope.name,
         description: scope.description,

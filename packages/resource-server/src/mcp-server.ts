@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { callerIdentity } from './auth/verified-token.ts';
 import { CalculatorError, evaluateExpression } from './tools/evaluate-expression.ts';
 import { currentTime, getTimeInput, getTimeOutput } from './tools/get-time.ts';
-import { getWeatherInput, getWeatherOutput, simulatedWeather } from './tools/get-weather.ts';
+import { getWeatherInput, getWeatherOutput, simulatedWeather, weatherSummary } from './tools/get-weather.ts';
 import { withMemoizedJsonSchema } from './tools/memoized-json-schema.ts';
 import { errorResult, structuredResult, ToolInputError } from './tools/tool-result.ts';
 import { scopesForTool } from './tools/tool-scopes.ts';
@@ -123,10 +123,7 @@ export function buildMcpServer(stats: StatsSource): McpServer {
     },
     async ({ city, country }) => {
       const report = simulatedWeather(city, country);
-      return structuredResult(
-        report,
-        `${report.city}, ${report.country}: ${report.temperatureCelsius} °C, ${report.condition}, humidity ${report.humidityPercent}%, wind ${report.windKph} km/h (simulated)`,
-      );
+      return structuredResult(report, weatherSummary(report));
     },
   );
 

@@ -1,3 +1,4 @@
+import { DEMO_RESOURCE_NAME } from '@mcp-auth/shared';
 import { DPOP_PROOF_ALGORITHMS } from './auth/dpop-proof.ts';
 import { ALL_SCOPES } from './tools/tool-scopes.ts';
 
@@ -30,7 +31,7 @@ export function protectedResourceMetadata(
     authorization_servers: [authorizationServer],
     // SEP-2207: offline_access is a matter between client and AS, never listed here.
     scopes_supported: [...ALL_SCOPES],
-    resource_name: 'MCP demo server',
+    resource_name: DEMO_RESOURCE_NAME,
     bearer_methods_supported: ['header'],
     // RFC 9728 §2: the DPoP proof algorithms accepted (RFC 9449), and whether tokens must be
     // DPoP-bound (`--require-dpop`), so a client knows to ask for a bound token before it tries.

@@ -20,6 +20,8 @@ export interface RunningResourceServer {
   readonly port: number;
   readonly authorizationServer: string;
   readonly verifier: TokenVerifier['kind'];
+  /** The transports it serves (`--transport`). */
+  readonly transport: 'streamable-http' | 'sse' | 'all';
   /** Where `/metrics` is served, when `metrics` was given (`--metrics-port`). */
   readonly metricsUrl?: string;
   close(): Promise<void>;
@@ -111,7 +113,8 @@ export async function startResourceServer(
 
   logger.info('resource server started', {
     resource: resourceUrl,
-    authorizationServer: metadata.issuer,
+    // Not `authorizationServer`: the logger redacts every field named like `authorization`.
+    authServer: metadata.issuer,
     verifier: verifier.kind,
     transport: options.transport,
   });
@@ -119,6 +122,7 @@ export async function startResourceServer(
     resourceUrl,
     port: listener.port,
     authorizationServer: metadata.issuer,
+    transport: options.transport,
     verifier: verifier.kind,
     ...(metricsUrl ? { metricsUrl } : {}),
     close: async () => {

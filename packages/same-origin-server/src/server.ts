@@ -56,7 +56,8 @@ export async function startSameOriginServer(
       dataDir: options.dataDir,
       resources: [{ ...(demo ?? { name: 'MCP demo server', scopes: [] }), uri: mcpUrl }],
     },
-    { logger },
+    // Tokens are checked against the AS's store in process: no introspection credential to hand out.
+    { logger, withoutDevIntrospectionCredential: true },
   ).catch(async (error: unknown) => {
     // A data folder or database it cannot use: give the port back before reporting why.
     await listener.close();

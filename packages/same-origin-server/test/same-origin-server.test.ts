@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { silentLogger } from '@mcp-auth/shared';
+import { createLogger } from '@mcp-auth/shared';
 import { skipUnlessFound } from '@mcp-auth/test-support/availability';
 import { findChromium } from '@mcp-auth/test-support/chromium';
 import { authorize, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
@@ -20,13 +20,22 @@ const needsChromium = skipUnlessFound(await findChromium());
 describe('mcp-auth-legacy: AS and MCP server on one origin', () => {
   let server: RunningSameOriginServer;
   let home: string;
+  const log: string[] = [];
   before(async () => {
     home = await mkdtemp(join(tmpdir(), 'mcp-auth-legacy-'));
-    server = await startSameOriginServer({ port: 0, dataDir: join(home, 'data') }, { logger: silentLogger });
+    server = await startSameOriginServer(
+      { port: 0, dataDir: join(home, 'data') },
+      { logger: createLogger({ write: (line) => log.push(line) }) },
+    );
   });
   after(async () => {
     await server.close();
     await rm(home, { recursive: true, force: true });
+  });
+
+  it('checks tokens in process, so it makes no development introspection credential and warns of none', async () => {
+    assert.doesNotMatch(log.join(''), /introspection/i);
+    await assert.rejects(access(join(home, 'data', 'dev-introspection-client.json')), { code: 'ENOENT' });
   });
 
   it('2025-03-26: AS metadata at the MCP server origin, issuer identical to it', async () => {

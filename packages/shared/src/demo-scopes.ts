@@ -11,6 +11,9 @@ export interface DemoScope {
   readonly tools: readonly string[];
 }
 
+/** The demo MCP server's name: its RFC 9728 `resource_name`, and how the consent page names it. */
+export const DEMO_RESOURCE_NAME = 'MCP demo server';
+
 /** Every MCP request to the demo server needs this scope; the others add to it. */
 export const DEMO_BASE_SCOPE = 'user';
 

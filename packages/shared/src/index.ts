@@ -20,6 +20,7 @@ export {
 } from './default-addresses.ts';
 export {
   DEMO_BASE_SCOPE,
+  DEMO_RESOURCE_NAME,
   DEMO_SCOPE_NAMES,
   DEMO_SCOPES,
   type DemoScope,

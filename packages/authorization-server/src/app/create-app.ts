@@ -82,6 +82,11 @@ export interface AuthorizationServerOverrides {
   readonly clock?: () => number;
   /** How often the keys are re-read (default 30 s); tests make it short. */
   readonly keyRefreshIntervalMs?: number;
+  /**
+   * No development introspection credential (RFC 7662 §2.1): for an embedder that checks tokens
+   * in process, as mcp-auth-legacy does, so no resource server needs one.
+   */
+  readonly withoutDevIntrospectionCredential?: boolean;
 }
 
 /**
@@ -156,7 +161,9 @@ async function assemble(
   /** Everything else, built once the keys are in force (the provider is made with them). */
   async function serveWithKeys(): Promise<AuthorizationServerApp> {
     const accounts = new AccountService(backend.accounts);
-    const aids = await prepareDevelopmentAids(options, issuer, accounts, backend.accounts, logger);
+    const aids = await prepareDevelopmentAids(options, issuer, accounts, backend.accounts, logger, {
+      introspectionCredential: !overrides.withoutDevIntrospectionCredential,
+    });
     const devCredentials = aids.devIntrospectionCredentials;
     const consentMemory = new ConsentMemory(backend.artifacts);
     const adapter = createOidcAdapterFactory(backend.artifacts, {

@@ -23,6 +23,8 @@ export async function prepareDevelopmentAids(
   accounts: AccountService,
   accountStore: AccountStore,
   logger: Logger,
+  /** `introspectionCredential: false`: none, for a server whose tokens are checked in process. */
+  wanted: { readonly introspectionCredential: boolean } = { introspectionCredential: true },
 ): Promise<DevelopmentAids> {
   const demoAccount = await ensureDemoAccount(
     accounts,
@@ -30,9 +32,10 @@ export async function prepareDevelopmentAids(
     join(options.dataDir, dataDirFiles.demoAccount),
   );
   const credentialsFile = join(options.dataDir, dataDirFiles.devIntrospection);
-  const devIntrospectionCredentials = issuer.isLoopback
-    ? await loadOrCreateDevIntrospectionCredentials(credentialsFile, issuer.url)
-    : undefined;
+  const devIntrospectionCredentials =
+    issuer.isLoopback && wanted.introspectionCredential
+      ? await loadOrCreateDevIntrospectionCredentials(credentialsFile, issuer.url)
+      : undefined;
   if (devIntrospectionCredentials) {
     logger.warn('DEVELOPMENT introspection credential in use: loopback issuer only, never in production', {
       clientId: devIntrospectionCredentials.client_id,

@@ -41,6 +41,7 @@ Options:
   --metrics-port N    serve Prometheus /metrics on this port (off by default)
   --metrics-host H    address of the metrics listener (default 127.0.0.1)
   --log-level L       debug, info (default), warn or error
+  --verbose           on an error, print its stack and causes too
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback
   --dangerously-allow-insecure-issuer

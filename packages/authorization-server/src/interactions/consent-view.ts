@@ -23,10 +23,61 @@ export function formTargetsFor(details: InteractionDetails): string[] {
   return [redirect.protocol];
 }
 
+/** The resource indicators the authorization request named (RFC 8707 §2), else the sole one. */
+function requestedResources(details: InteractionDetails, registry: ResourceRegistry): string[] {
+  const named = details.params.resource;
+  const list = Array.isArray(named) ? named : typeof named === 'string' ? [named] : [];
+  const canonical = list.map((uri) => registry.find(String(uri))?.uri ?? String(uri));
+  if (canonical.length > 0) return canonical;
+  return registry.soleResource ? [registry.soleResource.uri] : [];
+}
+
 /**
- * What the consent page shows (SPEC AS.10, MCP security considerations "Confused Deputy"):
+ * Per resource, every scope this authorization will give the app: the ones it asks for that the
+ * resource defines (after the AS's defaults, provider/default-scopes.ts), and the ones the consent prompt found missing (marked new). A client asked
+ * again although it holds everything (RFC 8252 §8.6: loopback redirects are always asked) still
+ * sees what it is allowing, not an empty list.
+ */
+function scopesByResource(
+  details: InteractionDetails,
+  registry: ResourceRegistry,
+  missing: Record<string, string[]>,
+): Map<string, { names: Set<string>; fresh: Set<string> }> {
+  const asked = new Set(
+    String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean),
+  );
+  const byResource = new Map<string, { names: Set<string>; fresh: Set<string> }>();
+  const entry = (uri: string) => {
+    const key = registry.find(uri)?.uri ?? uri;
+    let found = byResource.get(key);
+    if (!found) {
+      found = { names: new Set(), fresh: new Set() };
+      byResource.set(key, found);
+    }
+    return found;
+  };
+  for (const uri of requestedResources(details, registry)) {
+    const into = entry(uri);
+    for (const scope of registry.find(uri)?.scopes ?? [])
+      if (asked.has(scope.name)) into.names.add(scope.name);
+  }
+  for (const [uri, names] of Object.entries(missing)) {
+    const into = entry(uri);
+    for (const name of names) {
+      into.names.add(name);
+      into.fresh.add(name);
+    }
+  }
+  return byResource;
+}
+
+/**
+ * What the consent page shows (MCP security considerations "Confused Deputy"; RFC 6749 §10.2):
  * who asks (self-declared name and client id), where the answer goes (redirect host, with a
- * warning when it is only this computer), which resource, and each scope in words.
+ * warning when it is only this computer), which resource by its name, and each scope in words,
+ * those not allowed before marked new.
  */
 export function describeConsent(details: InteractionDetails, client: Client, registry: ResourceRegistry) {
   const redirect = redirectUriOf(details);
@@ -34,23 +85,29 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
     missingResourceScopes?: Record<string, string[]>;
     missingOIDCScope?: string[];
   };
-  const resources = Object.entries(
-    requestedResourceScopes(details, promptDetails.missingResourceScopes ?? {}, registry),
-  ).map(([uri, scopeNames]) => {
-    const resource = registry.find(uri);
-    return {
-      uri,
-      name: resource?.name ?? uri,
-      scopes: scopeNames.map((name) => {
-        const known = resource?.scopes.find((scope) => scope.name === name);
-        return {
-          name,
-          description: known?.description ?? name,
-          ...(known?.unlocks ? { unlocks: known.unlocks } : {}),
-        };
-      }),
-    };
-  });
+  const byResource = scopesByResource(details, registry, promptDetails.missingResourceScopes ?? {});
+  // A resource the request names none of whose scopes it gets is not shown as an empty list.
+  const resources = [...byResource]
+    .filter(([, { names }]) => names.size > 0)
+    .map(([uri, { names, fresh }]) => {
+      const resource = registry.find(uri);
+      // In the order the resource defines its scopes, then any other.
+      const defined = (resource?.scopes ?? []).map((scope) => scope.name).filter((name) => names.has(name));
+      const ordered = [...defined, ...[...names].filter((name) => !defined.includes(name))];
+      return {
+        uri,
+        name: resource?.name ?? uri,
+        scopes: ordered.map((name) => {
+          const known = resource?.scopes.find((scope) => scope.name === name);
+          return {
+            name,
+            description: known?.description ?? name,
+            isNew: fresh.has(name) && fresh.size < names.size,
+            ...(known?.unlocks ? { unlocks: known.unlocks } : {}),
+          };
+        }),
+      };
+    });
   return {
     client: {
       name: clientNameToShow(client.clientName, client.clientId),
@@ -62,35 +119,4 @@ export function describeConsent(details: InteractionDetails, client: Client, reg
     resources,
     offlineAccess: (promptDetails.missingOIDCScope ?? []).includes('offline_access'),
   };
-}
-
-/**
- * Per resource, every scope the request asks for (after the AS's defaults, provider/default-scopes.ts),
- * not only those oidc-provider found missing: a client asked again although it was approved before
- * (RFC 8252 §8.6, loopback redirects) would otherwise be shown a page that lists nothing.
- */
-function requestedResourceScopes(
-  details: InteractionDetails,
-  missing: Record<string, string[]>,
-  registry: ResourceRegistry,
-): Record<string, string[]> {
-  const requested = String(details.params.scope ?? '')
-    .split(' ')
-    .filter(Boolean);
-  const resourceParam = details.params.resource;
-  const named = Array.isArray(resourceParam)
-    ? resourceParam.map(String)
-    : typeof resourceParam === 'string'
-      ? [resourceParam]
-      : [];
-  const identifiers = [...new Set([...named, ...Object.keys(missing)])];
-  const byResource: Record<string, string[]> = {};
-  for (const uri of identifiers) {
-    const defined = registry.find(uri)?.scopes.map((scope) => scope.name) ?? [];
-    const scopes = [
-      ...new Set([...requested.filter((name) => defined.includes(name)), ...(missing[uri] ?? [])]),
-    ];
-    if (scopes.length > 0) byResource[uri] = scopes;
-  }
-  return byResource;
 }

@@ -6,6 +6,8 @@ export interface ConsentScope {
   readonly description: string;
   /** What the scope opens up on the resource, e.g. tool names. */
   readonly unlocks?: readonly string[];
+  /** Not allowed to this app before: a step-up asks for it (marked "new"). */
+  readonly isNew?: boolean;
 }
 
 export interface ConsentResource {
@@ -44,7 +46,7 @@ function scopeItem(scope: ConsentScope): SafeHtml {
   const unlocks = scope.unlocks?.length
     ? html`<div class="unlocks"><span class="unlocks-label">Unlocks</span><ul>${scope.unlocks.map((item) => html`<li><code>${item}</code></li>`)}</ul></div>`
     : '';
-  return html`<li><span class="scope-description">${scope.description}</span> <span class="scope-name">${scope.name}</span>${unlocks}</li>`;
+  return html`<li><span class="scope-description">${scope.description}</span> <span class="scope-name">${scope.name}</span>${scope.isNew ? html` <span class="scope-new">new</span>` : ''}${unlocks}</li>`;
 }
 
 function resourceSection(resource: ConsentResource): SafeHtml {
@@ -61,7 +63,7 @@ function csrfField(token: string): SafeHtml {
 }
 
 /**
- * SPEC AS.10 and the MCP security considerations ("Confused Deputy"): the person sees who asks,
+ * The MCP security considerations ("Confused Deputy"): the person sees who asks,
  * where the answer will be sent, which server it unlocks and what each permission allows.
  */
 export function renderConsentPage(input: ConsentPageInput): string {

@@ -175,4 +175,36 @@ describe('authorization code flow with PKCE', () => {
     assert.deepEqual((await run()).pages, ['login', 'consent']);
     assert.deepEqual((await run()).pages, ['login', 'consent']);
   });
+
+  it('RFC 8252 §8.6: the repeated consent page of a loopback client still says what the app will be able to do', async () => {
+    const cli = await registerPublicClient(server.issuer, { client_name: 'Again CLI' });
+    const consentPages: string[] = [];
+    const run = (scope: string) =>
+      authorize(server.issuer, {
+        clientId: cli.client_id,
+        scope,
+        resource: RESOURCE,
+        username: TEST_USER.username,
+        password: TEST_USER.password,
+        onPage: (kind, html) => {
+          if (kind === 'consent') consentPages.push(html);
+        },
+      });
+    await run('user');
+    await run('user'); // nothing new to grant: asked again only because the redirect is loopback
+    await run('user admin'); // a step-up: `admin` is new, `user` was allowed before
+    assert.equal(consentPages.length, 3);
+    const [first, repeated, stepUp] = consentPages as [string, string, string];
+    for (const page of [first, repeated, stepUp]) {
+      assert.match(page, /wants to access <strong>MCP demo server<\/strong>/, 'the resource by its name');
+      assert.match(page, /<h2>It will be able to<\/h2>\s*<section class="resource">/);
+      assert.match(page, /Use the demo tools as you/, 'the scope it holds, in words');
+      assert.match(page, /<code>get_time<\/code>/, 'and what it unlocks');
+    }
+    assert.doesNotMatch(repeated, /your account/);
+    assert.doesNotMatch(repeated, /See server statistics/, 'only what was asked for');
+    assert.match(stepUp, /See server statistics/);
+    assert.match(stepUp, /class="scope-new">new</, 'what is new is marked');
+    assert.doesNotMatch(repeated, /class="scope-new"/, 'nothing new on a repeat');
+  });
 });

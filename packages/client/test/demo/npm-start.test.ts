@@ -41,12 +41,18 @@ describe('npm start: the whole demo in one command', () => {
       const waitFor = (pattern: RegExp) => waitForOutput(child, () => stderr, pattern);
       const account = await waitFor(/Demo account\s+(\S+) \/ (\S+)/);
       assert.match(stderr, /log: .*authorization-server\.log/, 'log paths are printed');
+      assert.match(stderr, /npm start -- --trace shows each step/, 'where to learn what the sign-in does');
       const signIn = await waitFor(/Sign in at: (\S+)/);
+      const pages: string[] = [];
       const callback = await approveInBrowser(
         new URL(signIn[1] ?? ''),
         { username: account[1] ?? '', password: account[2] ?? '' },
         'http://127.0.0.1',
+        (page) => pages.push(page),
       );
+      const consent = pages.find((page) => page.includes('It will be able to')) ?? '';
+      assert.match(consent, /wants to access <strong>MCP demo server<\/strong>/, 'on a moved port too');
+      assert.match(consent, /Use the demo tools as you/, 'the demo scopes in words');
       await fetch(callback);
       child.stdin.end('list\nquit\n');
       assert.equal(await exited, 0, stderr);

@@ -108,6 +108,30 @@ describe('mcp-auth-client errors that say what to do', () => {
     }
   });
 
+  it('the AS started again on a fresh data folder: the client registers again and signs in, the RS reads the new credential', async () => {
+    const [asPort, rsPort] = [await freePort(), await freePort()];
+    const own = `http://localhost:${rsPort}/mcp`;
+    const dataDir = join(home, 'reset-as-data');
+    const first = await startTestAuthorizationServer([own], { port: asPort, dataDir });
+    const server = await startTestResourceServer(rsPort, first, { introspectionCacheSeconds: 0 });
+    let second: TestAuthorizationServer | undefined;
+    try {
+      const signedIn = await runClient(['--url', own, '--callback-port=0', 'list'], env('reset'));
+      assert.equal(signedIn.code, 0, signedIn.stderr);
+      await first.close(); // its data folder goes with it
+      second = await startTestAuthorizationServer([own], { port: asPort, dataDir });
+      const again = await runClient(['--url', own, '--callback-port=0', 'list'], env('reset'));
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /^calculator\b/m);
+      assert.match(again.stderr, /Your saved sign-in has expired or was revoked/);
+      assert.doesNotMatch(again.stderr, /^mcp-auth-client:/m, 'no error on the way');
+    } finally {
+      await server.close();
+      await second?.close();
+      await first.close();
+    }
+  });
+
   it('AS down: at the first sign-in, names the AS and how to start it; while signed in, says the MCP server cannot reach it', async () => {
     await storeSignIn(join(home, 'held', 'mcp-auth', 'client'), as, resource);
     await as.close();

@@ -55,6 +55,13 @@ describeNeeding(chromium, 'mcp-auth-client end to end', {}, () => {
     for (const tool of ['calculator', 'get_time', 'get_weather', 'whoami', 'server_stats']) {
       assert.match(result.stdout, new RegExp(`^${tool}\\b`, 'm'));
     }
+    const descriptionColumns = new Set(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => /^\S+\s+/.exec(line)?.[0].length),
+    );
+    assert.equal(descriptionColumns.size, 1, `descriptions in one column, as in the REPL:\n${result.stdout}`);
     assert.equal(await browserRuns(), 1);
   });
 

@@ -24,15 +24,17 @@ export interface TestAuthorizationServer {
  */
 export async function startTestAuthorizationServer(
   resources: readonly string[],
+  /** A port and data folder of the test's choosing: to start an AS again where one was. */
+  place: { port?: number; dataDir?: string } = {},
 ): Promise<TestAuthorizationServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-client-as-'));
+  const dataDir = place.dataDir ?? (await mkdtemp(join(tmpdir(), 'mcp-auth-client-as-')));
   const scopes = [
     { name: 'user', description: 'Use the tools' },
     { name: 'admin', description: 'Statistics' },
   ];
   const as = await startAuthorizationServer(
     {
-      port: 0,
+      port: place.port ?? 0,
       dataDir,
       resources: resources.map((uri) => ({
         uri,

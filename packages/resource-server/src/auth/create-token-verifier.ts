@@ -1,6 +1,7 @@
 import type { Logger } from '@mcp-auth/shared';
 import type { ResourceServerOptions } from '../options.ts';
 import type { AuthorizationServerMetadata } from './authorization-server-metadata.ts';
+import { renewDevCredentialsOnRefusal } from './dev-credential-renewal.ts';
 import { defaultDevCredentialsFile, resolveIntrospectionCredentials } from './introspection-credentials.ts';
 import { createIntrospectionVerifier } from './introspection-verifier.ts';
 import { createJwtVerifier } from './jwt-verifier.ts';
@@ -42,10 +43,11 @@ export async function createTokenVerifier(
   if (!metadata.introspection_endpoint) {
     throw new Error(`${metadata.issuer} publishes no introspection_endpoint; use --token-verification=jwt`);
   }
+  const devCredentialsFile = options.devCredentialsFile ?? defaultDevCredentialsFile(context.env);
   const credentials = await resolveIntrospectionCredentials({
     ...(options.introspection ? { configured: options.introspection } : {}),
     authServer: metadata.issuer,
-    devCredentialsFile: options.devCredentialsFile ?? defaultDevCredentialsFile(context.env),
+    devCredentialsFile,
   });
   if (credentials.source === 'development-file') {
     context.logger.warn(
@@ -60,5 +62,16 @@ export async function createTokenVerifier(
     cacheSeconds: options.introspectionCacheSeconds,
     cacheSize: options.introspectionCacheSize,
     ...(context.fetchImpl ? { fetchImpl: context.fetchImpl } : {}),
+    ...(credentials.source === 'development-file'
+      ? {
+          renewCredentials: renewDevCredentialsOnRefusal({
+            devCredentialsFile,
+            authServer: metadata.issuer,
+            current: credentials,
+            logger: context.logger,
+            ...(context.now ? { now: context.now } : {}),
+          }),
+        }
+      : {}),
   });
 }

@@ -15,6 +15,16 @@ export interface IntrospectionVerifierOptions {
   readonly now?: () => number;
   /** How long one introspection may take before the AS counts as unreachable (default 5 s). */
   readonly timeoutMs?: number;
+  /**
+   * Called when the AS refuses the credentials: new ones to retry with (once), or undefined. The
+   * development credential is rewritten when a local AS starts on a fresh data folder.
+   */
+  readonly renewCredentials?: () => Promise<IntrospectionClientCredentials | undefined>;
+}
+
+export interface IntrospectionClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 /**
@@ -29,6 +39,9 @@ async function oauthErrorCode(response: Response): Promise<string | undefined> {
   const code = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** The AS refused our own client authentication (RFC 6749 §5.2): a 503 to the caller. */
+class CredentialsRefusedError extends VerifierUnavailableError {}
 
 /** RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined and base64-encoded. */
 function basicCredentials(clientId: string, clientSecret: string): string {
@@ -53,9 +66,45 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
   const fetchImpl = options.fetchImpl ?? fetch;
   const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
-  const authorization = basicCredentials(options.clientId, options.clientSecret);
+  let clientId = options.clientId;
+  let authorization = basicCredentials(options.clientId, options.clientSecret);
+  // Refusals arriving together share one renewal.
+  let renewal: Promise<boolean> | undefined;
+
+  /** True when other credentials are now in use, so the refused request is worth one retry. */
+  function renewAfterRefusal(): Promise<boolean> {
+    const renew = options.renewCredentials;
+    if (!renew) return Promise.resolve(false);
+    renewal ??= renew()
+      .then((fresh) => {
+        if (!fresh) return false;
+        const next = basicCredentials(fresh.clientId, fresh.clientSecret);
+        if (next === authorization) return false;
+        clientId = fresh.clientId;
+        authorization = next;
+        return true;
+      })
+      .finally(() => {
+        renewal = undefined;
+      });
+    return renewal;
+  }
 
   async function introspect(token: string): Promise<VerifiedToken> {
+    const usedAuthorization = authorization;
+    try {
+      return await introspectWith(token, usedAuthorization);
+    } catch (error) {
+      if (!(error instanceof CredentialsRefusedError)) throw error;
+      // Another request may have renewed them meanwhile; else renew now.
+      if (authorization !== usedAuthorization || (await renewAfterRefusal())) {
+        return introspectWith(token, authorization);
+      }
+      throw error;
+    }
+  }
+
+  async function introspectWith(token: string, authorization: string): Promise<VerifiedToken> {
     let response: Response;
     try {
       response = await fetchImpl(options.introspectionEndpoint, {
@@ -136,8 +185,8 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
   }
 
   function credentialsRefused(status: number, code: string | undefined): VerifierUnavailableError {
-    return new VerifierUnavailableError(
-      `the authorization server refused this resource server's introspection credentials (${status}${code ? ` ${code}` : ''}) for client ${options.clientId}; check the configured id and secret (--introspection-client-id, MCP_AUTH_RS_CLIENT_SECRET, or the development credential file) against the clients of ${options.issuer}`,
+    return new CredentialsRefusedError(
+      `the authorization server refused this resource server's introspection credentials (${status}${code ? ` ${code}` : ''}) for client ${clientId}; check the configured id and secret (--introspection-client-id, MCP_AUTH_RS_CLIENT_SECRET, or the development credential file) against the clients of ${options.issuer}`,
     );
   }
 

@@ -2,6 +2,7 @@ import { describeOptionErrors, runCommandLine, UsageError } from '@mcp-auth/shar
 import { z } from 'zod';
 import { type RunningResourceServer, startResourceServer } from '../server.ts';
 import { parseResourceServerArgs, USAGE } from './parse-args.ts';
+import { startBanner } from './start-banner.ts';
 
 /** `mcp-auth-rs` (the bin runs this module): parse, start, print where it is, stop cleanly on SIGINT/SIGTERM. */
 async function main(argv: string[]): Promise<number> {
@@ -17,18 +18,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof z.ZodError) throw new UsageError(describeOptionErrors(error));
     throw error;
   }
-  process.stdout.write(
-    [
-      '',
-      `MCP Resource Server  ${server.resourceUrl}`,
-      `  authorization server  ${server.authorizationServer}`,
-      `  token verification    ${server.verifier}`,
-      `  metadata              ${new URL(server.resourceUrl).origin}/.well-known/oauth-protected-resource${new URL(server.resourceUrl).pathname}`,
-      ...(server.metricsUrl ? [`  metrics               ${server.metricsUrl}`] : []),
-      '',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(startBanner(server));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getWeatherOutput, simulatedWeather, type WeatherReport } from '../../src/tools/get-weather.ts';
+import {
+  getWeatherInput,
+  getWeatherOutput,
+  simulatedWeather,
+  type WeatherReport,
+  weatherSummary,
+} from '../../src/tools/get-weather.ts';
 
 const HOUR = new Date('2026-03-10T14:05:00Z');
 
@@ -62,5 +68,20 @@ describe('simulatedWeather', () => {
         assert.match(report.note, /simulated/i);
       }
     }
+  });
+
+  it('infers no country: "London" alone is reported as London, not "London, US"', () => {
+    const input = getWeatherInput.parse({ city: 'London' });
+    assert.equal(input.country, undefined, 'no default country');
+    const report = simulatedWeather(input.city, input.country, HOUR);
+    assert.equal(report.country, undefined);
+    assert.equal(getWeatherOutput.safeParse(report).success, true);
+    assert.match(weatherSummary(report), /^London: -?\d/);
+    const named = simulatedWeather(
+      'London',
+      getWeatherInput.parse({ city: 'London', country: 'gb' }).country,
+      HOUR,
+    );
+    assert.match(weatherSummary(named), /^London, GB: /);
   });
 });

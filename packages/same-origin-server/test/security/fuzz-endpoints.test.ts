@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEV_INTROSPECTION_CLIENT_ID } from '@mcp-auth/shared';
 import { type Exchange, type Response, runFuzz } from '@mcp-auth/test-support/fuzz/fuzz-harness';
 import { FuzzStats } from '@mcp-auth/test-support/fuzz/fuzz-stats';
 import { heapUsedAfterGc, MEGABYTE } from '@mcp-auth/test-support/fuzz/heap';
@@ -59,11 +60,11 @@ describe('fuzzing the same-origin server', () => {
       client_id: client.client_id,
       redirect_uri: client.redirect_uris[0] ?? '',
     });
-    const rs = JSON.parse(await readFile(join(dataDir, 'dev-introspection-client.json'), 'utf8')) as {
-      client_id: string;
-      client_secret: string;
-    };
-    credentials.pools.add('resourceServer', { wrong_basic: basicAuth(rs.client_id, `${rs.client_secret}x`) });
+    // This server checks tokens in process and has no development introspection client: the
+    // id a local resource server would use, with any secret, is a wrong credential here.
+    credentials.pools.add('resourceServer', {
+      wrong_basic: basicAuth(DEV_INTROSPECTION_CLIENT_ID, 'not-a-secret-of-this-server'),
+    });
     credentials.pools.add('confidential', { wrong_basic: basicAuth('no-such-client', 'secret') });
     credentials.pools.add('postClient', { client_id: 'no-such-client' });
     heapBefore = await heapUsedAfterGc();

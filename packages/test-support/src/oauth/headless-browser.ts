@@ -9,6 +9,8 @@ export async function approveInBrowser(
   authorizationUrl: URL,
   user: { username: string; password: string },
   redirectPrefix: string,
+  /** Called with each page's HTML, for tests of what a person sees. */
+  onPage?: (html: string) => void,
 ): Promise<URL> {
   const jar = new CookieJar();
   let response = await fetch(authorizationUrl, { redirect: 'manual' });
@@ -25,6 +27,7 @@ export async function approveInBrowser(
       continue;
     }
     const page = await response.text();
+    onPage?.(page);
     const action = formAction(page, /\/(login|confirm)$/);
     const fields: Record<string, string> = { csrf: hiddenValue(page, 'csrf') };
     if (action.endsWith('/login')) Object.assign(fields, user);
