@@ -24,7 +24,8 @@ export function formTargetsFor(details: InteractionDetails): string[] {
 }
 
 /**
- * What the consent page shows (SPEC AS.10, MCP security considerations "Confused Deputy"):
+ * What the consent page shows (MCP 2026-07-28 Security Considerations §Localhost Redirect URI
+ * Risks and §Confused Deputy Problem):
  * who asks (self-declared name and client id), where the answer goes (redirect host, with a
  * warning when it is only this computer), which resource, and each new scope in words.
  */

@@ -9,7 +9,7 @@ import { DEMO_RESOURCE } from '../support/signed-in-client.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /**
- * SPEC AS.4: Client ID Metadata Documents. A local HTTPS server plays the client's web site; the
+ * MCP 2026-07-28 Client Registration §Client ID Metadata Documents. A local HTTPS server plays the client's web site; the
  * AS fetches `client_id` (an https URL) and uses the document as the client's metadata.
  */
 describe('Client ID Metadata Documents', () => {

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { closeConnectionIfBodyPending } from './unread-body.ts';
 
 /**
- * SPEC RS.6: browser-based MCP clients must be able to read the auth challenge and the session
- * id, so both are exposed. Only origins the guards allowed are echoed; no credentials mode
+ * Fetch Standard, CORS protocol (`Access-Control-Expose-Headers`): browser-based MCP clients must
+ * be able to read the auth challenge (RFC 6750 §3) and the session id, so both are exposed. Only origins the guards allowed are echoed; no credentials mode
  * (tokens travel in the Authorization header, never in cookies).
  */
 const EXPOSED = ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-Id'].join(', ');
