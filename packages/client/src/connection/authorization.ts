@@ -6,6 +6,7 @@ import {
   type FetchLike,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import { authorizationUrlProblem, pkceSupportProblem } from '../oauth/authorization-server-checks.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { expiresSoon } from '../oauth/saved-tokens.ts';
 import { resourceScopes, type ScopeSources, scopeUnion } from '../oauth/scopes.ts';
@@ -199,8 +200,17 @@ export class Authorization {
     }
   }
 
-  /** The provider's redirectToAuthorization: says why, then shows the URL (and opens the browser). */
+  /**
+   * The provider's redirectToAuthorization: checks the AS (PKCE with S256 advertised, an https
+   * sign-in page), says why, then shows the URL (and opens the browser).
+   */
   async #presentSignIn(url: URL): Promise<void> {
+    // A 2025-03-26 server without AS metadata gets its default endpoints (that revision's
+    // fallback): only metadata that exists can be checked for PKCE support.
+    const metadata = this.provider.discoveryState()?.authorizationServerMetadata;
+    const problem =
+      (metadata ? pkceSupportProblem(metadata, metadata.issuer) : undefined) ?? authorizationUrlProblem(url);
+    if (problem) throw new AuthFailure(problem);
     if (!this.#operation) throw notSignedIn(this.#options.url);
     this.#operation.startAuthorization(this.#options.interactive, this.#options.url);
     const state = this.provider.currentState;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCommandLine } from '../../src/command-line.ts';
 import { UsageError } from '../../src/connection/errors.ts';
+import { clientOptionsSchema } from '../../src/options.ts';
 
 const parse = (...argv: string[]) => parseCommandLine(argv, {});
 
@@ -36,5 +37,33 @@ describe('--trace on the command line', () => {
   it('after `--`, --trace is an argument, not the flag', () => {
     const parsed = parse('call', 'echo', '--', '--trace');
     assert.equal(parsed.options.trace, undefined);
+  });
+});
+
+describe('client options', () => {
+  const base = {
+    url: 'http://localhost:8001/mcp',
+    transport: 'streamable-http',
+    storeDir: '/tmp/store',
+  } as const;
+
+  it('MCP Client ID Metadata Documents: --client-metadata-url must be https with a path; the error names the flag', () => {
+    for (const refused of [
+      'http://app.example/client.json',
+      'https://app.example',
+      'https://app.example/',
+      'not a url',
+    ]) {
+      const result = clientOptionsSchema.safeParse({ ...base, clientMetadataUrl: refused });
+      assert.equal(result.success, false, refused);
+      assert.match(
+        result.error?.issues[0]?.message ?? '',
+        /^--client-metadata-url must be an https URL with a path/,
+      );
+    }
+    assert.ok(
+      clientOptionsSchema.safeParse({ ...base, clientMetadataUrl: 'https://app.example/client.json' })
+        .success,
+    );
   });
 });
