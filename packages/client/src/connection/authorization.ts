@@ -4,6 +4,7 @@ import {
   auth,
   extractWWWAuthenticateParams,
   type FetchLike,
+  RegistrationRejectedError,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { authorizationUrlProblem, pkceSupportProblem } from '../oauth/authorization-server-checks.ts';
@@ -18,6 +19,7 @@ import { NetworkFailure, type ScopeChallenge } from './observed-fetch.ts';
 import { notSignedIn, OperationLimits } from './operation-limits.ts';
 import { redeemBrowserAnswer } from './redeem-browser-answer.ts';
 import { rediscover } from './rediscover.ts';
+import { registrationRefusal } from './registration-refusal.ts';
 import { lapsedSignInReason, stepUpNeed } from './sign-in-reasons.ts';
 
 export interface AuthorizationOptions {
@@ -196,6 +198,12 @@ export class Authorization {
       return result;
     } catch (error) {
       await signIn.end();
+      const rejected = findCause(error, RegistrationRejectedError);
+      if (rejected)
+        throw registrationRefusal(
+          rejected,
+          this.provider.discoveryState()?.authorizationServerMetadata?.issuer,
+        );
       throw error;
     }
   }
