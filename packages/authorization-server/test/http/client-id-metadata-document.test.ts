@@ -91,6 +91,22 @@ describe('Client ID Metadata Documents', () => {
       assert.equal(response.headers.get('location'), null);
     });
 
+    it('CIMD caching: within the document’s max-age it is not fetched again; after it, it is', async (t) => {
+      // oidc-provider keeps the document for its Cache-Control lifetime (max-age=60 here, the
+      // configured minimum), read from Date: a mocked Date moves past it without waiting.
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+      const clientId = publish('/apps/cached.json');
+      const fetches = () => documentRequests.filter((path) => path === '/apps/cached.json').length;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const response = await startAuthorization(server.issuer, clientId);
+        assert.equal(response.status, 303, await response.text());
+      }
+      assert.equal(fetches(), 1, 'fetched once for three authorizations within max-age');
+      t.mock.timers.tick(61_000);
+      assert.equal((await startAuthorization(server.issuer, clientId)).status, 303);
+      assert.equal(fetches(), 2, 'fetched again once max-age has passed');
+    });
+
     it('refuses a document that declares a shared secret', async () => {
       const clientId = publish('/apps/secret.json', { token_endpoint_auth_method: 'client_secret_basic' });
       const response = await startAuthorization(server.issuer, clientId);
