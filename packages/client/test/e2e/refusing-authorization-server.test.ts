@@ -13,12 +13,22 @@ interface Seen {
   readonly protocolVersion: string | undefined;
 }
 
+interface Shortcomings {
+  /** Refuse every registration, as an OIDC AS refuses redirect URIs it does not allow. */
+  readonly refuseRegistration?: boolean;
+  /** Leave `code_challenge_methods_supported` out of the metadata. */
+  readonly noPkce?: boolean;
+  /** The `authorization_endpoint` to advertise instead of this server's own. */
+  readonly authorizationEndpoint?: string;
+}
+
 /**
- * One loopback server playing an MCP server and its AS, which refuses every registration the way
- * an OIDC AS refuses redirect URIs it does not allow for the application type. It records each
- * request, and the MCP-Protocol-Version header it carried.
+ * One loopback server playing an MCP server and its AS, falling short as `shortcomings` say. It
+ * records each request, and the MCP-Protocol-Version header it carried.
  */
-async function startRefusingServer(): Promise<{ origin: string; seen: Seen[]; close(): Promise<void> }> {
+async function startRefusingServer(
+  shortcomings: Shortcomings = { refuseRegistration: true },
+): Promise<{ origin: string; seen: Seen[]; close(): Promise<void> }> {
   const seen: Seen[] = [];
   let origin = '';
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
@@ -45,11 +55,17 @@ async function startRefusingServer(): Promise<{ origin: string; seen: Seen[]; cl
     if (path === '/.well-known/oauth-authorization-server')
       return json(200, {
         issuer: origin,
-        authorization_endpoint: `${origin}/auth`,
+        authorization_endpoint: shortcomings.authorizationEndpoint ?? `${origin}/auth`,
         token_endpoint: `${origin}/token`,
         registration_endpoint: `${origin}/register`,
         response_types_supported: ['code'],
-        code_challenge_methods_supported: ['S256'],
+        ...(shortcomings.noPkce ? {} : { code_challenge_methods_supported: ['S256'] }),
+      });
+    if (path === '/register' && !shortcomings.refuseRegistration)
+      return json(201, {
+        client_id: 'registered-app',
+        redirect_uris: ['http://127.0.0.1/callback'],
+        token_endpoint_auth_method: 'none',
       });
     if (path === '/register')
       return json(400, {
@@ -130,5 +146,45 @@ describe('an authorization server that refuses the registration', () => {
     for (const request of [...posts, ...discovery]) {
       assert.match(request.protocolVersion ?? '', /^\d{4}-\d{2}-\d{2}$/, `${request.method} ${request.path}`);
     }
+  });
+});
+
+/** MCP Security Considerations: what the client checks before sending a person to an AS. */
+describe('an authorization server the client will not send a person to', () => {
+  let home: string;
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'mcp-auth-client-unsafe-as-'));
+  });
+  after(() => rm(home, { recursive: true, force: true }));
+
+  async function signInAt(shortcomings: Shortcomings) {
+    const server = await startRefusingServer(shortcomings);
+    try {
+      const result = await runClient(['--url', `${server.origin}/mcp`, '--callback-port=0', 'list'], {
+        XDG_STATE_HOME: join(home, String(server.seen.length + Math.random())),
+        BROWSER: FETCH_BROWSER,
+      });
+      const lines = result.stderr.split('\n').filter((line) => line.startsWith('mcp-auth-client:'));
+      assert.equal(lines.length, 1, result.stderr);
+      assert.equal(result.code, 3, result.stderr);
+      assert.ok(
+        !server.seen.some((request) => request.path === '/auth' || request.path === '/token'),
+        'the browser was never sent to the AS, and no token was asked for',
+      );
+      return { line: lines[0] ?? '', origin: server.origin };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('MCP Authorization Code Protection: an AS whose metadata does not advertise PKCE is refused before the browser opens', async () => {
+    const { line, origin } = await signInAt({ noPkce: true });
+    assert.match(line, new RegExp(`the authorization server ${origin} does not advertise PKCE with S256`));
+    assert.match(line, /code_challenge_methods_supported is missing/);
+  });
+
+  it('OAuth 2.1 §1.5: a plain-http sign-in page off loopback is refused before the browser opens', async () => {
+    const { line } = await signInAt({ authorizationEndpoint: 'http://as.example/auth' });
+    assert.match(line, /sends sign-ins to http:\/\/as\.example, which is not https/);
   });
 });
