@@ -14,10 +14,12 @@ export const clientOptionsSchema = z
     clientSecret: z.string().min(1).optional(),
     clientMetadataUrl: z
       .string()
-      .refine(
-        (value) => URL.parse(value)?.protocol === 'https:',
-        'a client metadata URL must be https (CIMD)',
-      )
+      // MCP Client Registration §Client ID Metadata Documents: the `client_id` URL MUST use
+      // https and contain a path component.
+      .refine((value) => {
+        const url = URL.parse(value);
+        return url?.protocol === 'https:' && url.pathname !== '/';
+      }, '--client-metadata-url must be an https URL with a path, such as https://app.example/client.json (MCP Client ID Metadata Documents)')
       .optional(),
     browser: z.enum(['system', 'print', 'follow']).default('system'),
     /** `--dpop` / `--no-dpop`: when sign-ins ask for DPoP-bound tokens (oauth/dpop-keys.ts). */

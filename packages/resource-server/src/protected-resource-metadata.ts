@@ -14,7 +14,7 @@ export function protectedResourceMetadataUrl(resourceUrl: string): string {
   return `${url.origin}/.well-known/oauth-protected-resource${path}${url.search}`;
 }
 
-/** The paths this server answers metadata on: path-suffixed (SPEC RS.1) and the root. */
+/** The paths this server answers metadata on: path-suffixed (RFC 9728 §3.1) and the root. */
 export function protectedResourceMetadataPaths(resourceUrl: string): string[] {
   const suffixed = new URL(protectedResourceMetadataUrl(resourceUrl)).pathname;
   return [...new Set([suffixed, '/.well-known/oauth-protected-resource'])];
@@ -26,7 +26,7 @@ export function protectedResourceMetadata(
   dpopRequired = false,
 ) {
   return {
-    // SPEC RS.1: exactly the MCP endpoint URL, which clients compare with the URL they called.
+    // RFC 9728 §3.3: exactly the MCP endpoint URL, which clients compare with the URL they called.
     resource: resourceUrl,
     authorization_servers: [authorizationServer],
     // SEP-2207: offline_access is a matter between client and AS, never listed here.

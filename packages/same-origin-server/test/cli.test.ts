@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FLAGS, USAGE } from '../src/cli/parse-args.ts';
+import { FLAGS, parseSameOriginArgs, USAGE } from '../src/cli/parse-args.ts';
+import { sameOriginServerOptionsSchema } from '../src/options.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -43,4 +44,13 @@ describe('mcp-auth-legacy command line', () => {
       assert.match(result.stderr, /^mcp-auth-legacy: [^\n]+\nRun mcp-auth-legacy --help for usage\.\n$/);
     });
   }
+});
+
+describe('where the same-origin server listens', () => {
+  it('MCP Streamable HTTP Security Warning: started without --host it binds 127.0.0.1 only; --host changes it', () => {
+    const listenHost = (argv: string[]) =>
+      sameOriginServerOptionsSchema.parse(parseSameOriginArgs(argv, {}).options).host;
+    assert.equal(listenHost([]), '127.0.0.1');
+    assert.equal(listenHost(['--host', '0.0.0.0']), '0.0.0.0');
+  });
 });

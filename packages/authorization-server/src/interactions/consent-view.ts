@@ -74,7 +74,8 @@ function scopesByResource(
 }
 
 /**
- * What the consent page shows (MCP security considerations "Confused Deputy"; RFC 6749 §10.2):
+ * What the consent page shows (MCP 2026-07-28 Security Considerations §Localhost Redirect URI
+ * Risks and §Confused Deputy Problem):
  * who asks (self-declared name and client id), where the answer goes (redirect host, with a
  * warning when it is only this computer), which resource by its name, and each scope in words,
  * those not allowed before marked new.

@@ -63,7 +63,8 @@ function csrfField(token: string): SafeHtml {
 }
 
 /**
- * The MCP security considerations ("Confused Deputy"): the person sees who asks,
+ * MCP 2026-07-28 Security Considerations §Localhost Redirect URI Risks and §Confused Deputy
+ * Problem: the person sees who asks,
  * where the answer will be sent, which server it unlocks and what each permission allows.
  */
 export function renderConsentPage(input: ConsentPageInput): string {

@@ -7,7 +7,7 @@ const AUTHENTICATED_ROUTES = new Set(['token', 'introspection', 'revocation']);
  * RFC 6749 §5.2: a request that includes no client authentication at all is `invalid_client`
  * with 401 (and a `WWW-Authenticate` challenge for the Basic scheme), like one with wrong
  * credentials. oidc-provider answers it with 400 `invalid_request`; this aligns the two, so an
- * unauthenticated RFC 7662 introspection call (SPEC AS.8) is refused the way the RFCs describe.
+ * unauthenticated introspection call (RFC 7662 §2.1) is refused the way the RFCs describe.
  */
 export function answerMissingClientAuthenticationWith401(provider: Provider): void {
   provider.use(async (ctx: KoaContextWithOIDC, next) => {

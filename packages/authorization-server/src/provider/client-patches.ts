@@ -19,7 +19,7 @@ export function loopbackWithoutPort(value: string): string | undefined {
 /**
  * Two behaviours of oidc-provider's Client class that this AS changes, in one place:
  *
- * - RFC 8252 §7.3 / SPEC AS.5: a loopback redirect URI matches whatever port the client
+ * - RFC 8252 §7.3 (and MCP 2026-07-28 Security Considerations §Open Redirection): a loopback redirect URI matches whatever port the client
  *   listens on right now. oidc-provider grants that only to `application_type: native`; MCP
  *   clients often register without it, and a loopback redirect is a native app by definition.
  *   Scheme, host (`localhost` is not `127.0.0.1`), path and query must still match exactly.

@@ -68,7 +68,7 @@ describeNeeding(await findChromium(), 'sign-in and consent in Chromium', {}, () 
     await page.waitForLoadState();
   }
 
-  it('SPEC AS.10: sign in, read the consent page, approve, land on the redirect with a code', async () => {
+  it('MCP Security Considerations §Localhost Redirect URI Risks: sign in, read the consent page, approve, land on the redirect with a code', async () => {
     const { page, context } = await startFlow('Browser Test App');
     try {
       assert.match(await page.title(), /sign in/i);

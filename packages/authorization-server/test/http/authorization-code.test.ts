@@ -36,7 +36,7 @@ describe('authorization code flow with PKCE', () => {
       ...extra,
     });
 
-  it('SPEC AS.1, AS.3, AS.6, AS.9: sign-in and consent give a code with state and iss; the token is bound to the resource', async () => {
+  it('OAuth 2.1 §4.1, RFC 9207 §2, RFC 8707 §2: sign-in and consent give a code with state and iss; the token is bound to the resource', async () => {
     const outcome = await signIn();
     assert.equal(outcome.redirect.searchParams.get('state'), outcome.state);
     assert.equal(outcome.redirect.searchParams.get('iss'), server.issuer);
@@ -124,7 +124,7 @@ describe('authorization code flow with PKCE', () => {
     assert.match(redirect?.searchParams.get('error_description') ?? '', /request a scope/);
   });
 
-  it('SPEC AS.6: with one resource registered, a request without resource is bound to it', async () => {
+  it('RFC 8707 §2: with one resource registered, a request without resource is bound to it', async () => {
     const outcome = await signIn({ resource: undefined });
     const code = outcome.redirect.searchParams.get('code') ?? '';
     const tokens = (await (

@@ -9,7 +9,7 @@ import { DEMO_RESOURCE } from '../support/signed-in-client.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 /**
- * SPEC AS.4: Client ID Metadata Documents. A local HTTPS server plays the client's web site; the
+ * MCP 2026-07-28 Client Registration §Client ID Metadata Documents. A local HTTPS server plays the client's web site; the
  * AS fetches `client_id` (an https URL) and uses the document as the client's metadata.
  */
 describe('Client ID Metadata Documents', () => {
@@ -89,6 +89,22 @@ describe('Client ID Metadata Documents', () => {
       const response = await startAuthorization(server.issuer, clientId, 'http://127.0.0.1:3030/elsewhere');
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('location'), null);
+    });
+
+    it('CIMD caching: within the document’s max-age it is not fetched again; after it, it is', async (t) => {
+      // oidc-provider keeps the document for its Cache-Control lifetime (max-age=60 here, the
+      // configured minimum), read from Date: a mocked Date moves past it without waiting.
+      t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+      const clientId = publish('/apps/cached.json');
+      const fetches = () => documentRequests.filter((path) => path === '/apps/cached.json').length;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const response = await startAuthorization(server.issuer, clientId);
+        assert.equal(response.status, 303, await response.text());
+      }
+      assert.equal(fetches(), 1, 'fetched once for three authorizations within max-age');
+      t.mock.timers.tick(61_000);
+      assert.equal((await startAuthorization(server.issuer, clientId)).status, 303);
+      assert.equal(fetches(), 2, 'fetched again once max-age has passed');
     });
 
     it('refuses a document that declares a shared secret', async () => {

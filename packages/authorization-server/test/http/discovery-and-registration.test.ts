@@ -11,19 +11,19 @@ describe('discovery and dynamic registration', () => {
   after(() => server.dispose());
 
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-    it(`SPEC AS.2: ${path} is served with the exact issuer`, async () => {
+    it(`RFC 8414 §3.3: ${path} is served with the exact issuer`, async () => {
       const response = await fetch(`${server.issuer}${path}`);
       assert.equal(response.status, 200);
       const metadata = (await response.json()) as Record<string, unknown>;
       assert.equal(metadata.issuer, server.issuer);
-      // SPEC AS.1: S256 is always published, and only S256.
+      // MCP Security Considerations §Authorization Code Protection, RFC 7636 §4.2: S256 is always published, and only S256.
       assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
-      // SPEC AS.3 / RFC 9207 §3.
+      // RFC 9207 §3.
       assert.equal(metadata.authorization_response_iss_parameter_supported, true);
-      // SPEC AS.4: CIMD and DCR are both advertised.
+      // MCP Client Registration: CIMD (§Advertising CIMD Support) and DCR (RFC 8414 §2) are both advertised.
       assert.equal(metadata.client_id_metadata_document_supported, true);
       assert.equal(metadata.registration_endpoint, `${server.issuer}/reg`);
-      // SPEC AS.8.
+      // RFC 8414 §2: the introspection and revocation endpoints.
       assert.equal(metadata.introspection_endpoint, `${server.issuer}/token/introspection`);
       assert.equal(metadata.revocation_endpoint, `${server.issuer}/token/revocation`);
       const scopes = metadata.scopes_supported as string[];
@@ -43,7 +43,7 @@ describe('discovery and dynamic registration', () => {
     }
   });
 
-  it('SPEC AS.4: registers a native public client (RFC 7591) and returns its metadata', async () => {
+  it('RFC 7591 §3.2.1: registers a native public client and returns its metadata', async () => {
     const client = await registerPublicClient(server.issuer);
     assert.match(client.client_id, /\S{10,}/);
     assert.equal(client.client_secret, undefined);

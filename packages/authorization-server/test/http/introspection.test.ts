@@ -11,7 +11,7 @@ describe('token introspection (RFC 7662)', () => {
   });
   after(() => server.dispose());
 
-  it('SPEC AS.8: the resource server credential sees subject, audience, scope and expiry', async () => {
+  it('RFC 7662 §2.2: the resource server credential sees subject, audience, scope and expiry', async () => {
     const { tokens } = await signInNewClient(server);
     const response = await introspect(server.issuer, tokens.access_token, devIntrospectionAuth(server));
     assert.equal(response.status, 200);

@@ -18,7 +18,7 @@ describe('refresh tokens and revocation', () => {
   const isActive = async (token: string) =>
     ((await (await introspect(server.issuer, token, auth)).json()) as { active: boolean }).active;
 
-  it('SPEC AS.7: a refresh rotates the refresh token; the new access token keeps audience and scope', async () => {
+  it('OAuth 2.1 §4.3.1: a refresh rotates the refresh token; the new access token keeps audience and scope', async () => {
     const { client, tokens } = await signInNewClient(server);
     const response = await refresh(server.issuer, client.client_id, tokens.refresh_token);
     assert.equal(response.status, 200);
@@ -33,7 +33,7 @@ describe('refresh tokens and revocation', () => {
     assert.equal(details.aud, 'http://localhost:8001/mcp');
   });
 
-  it('SPEC AS.8 / RFC 7009: revoking an access token makes it inactive', async () => {
+  it('RFC 7009 §2.1: revoking an access token makes it inactive', async () => {
     const { client, tokens } = await signInNewClient(server);
     assert.equal(await isActive(tokens.access_token), true);
     const response = await fetch(`${server.issuer}/token/revocation`, {
@@ -45,7 +45,7 @@ describe('refresh tokens and revocation', () => {
     assert.equal(await isActive(tokens.access_token), false);
   });
 
-  it('SPEC AS.8 / RFC 7009: revoking a refresh token ends refreshing', async () => {
+  it('RFC 7009 §2.1: revoking a refresh token ends refreshing', async () => {
     const { client, tokens } = await signInNewClient(server);
     const response = await fetch(`${server.issuer}/token/revocation`, {
       method: 'POST',

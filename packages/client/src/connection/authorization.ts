@@ -4,9 +4,11 @@ import {
   auth,
   extractWWWAuthenticateParams,
   type FetchLike,
+  RegistrationRejectedError,
   UnauthorizedError,
   withDpop,
 } from '@modelcontextprotocol/client';
+import { authorizationUrlProblem, pkceSupportProblem } from '../oauth/authorization-server-checks.ts';
 import type { DpopMode } from '../oauth/dpop-keys.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { expiresSoon } from '../oauth/saved-tokens.ts';
@@ -19,6 +21,7 @@ import { NetworkFailure, type ScopeChallenge } from './observed-fetch.ts';
 import { notSignedIn, OperationLimits } from './operation-limits.ts';
 import { redeemBrowserAnswer } from './redeem-browser-answer.ts';
 import { rediscover } from './rediscover.ts';
+import { registrationRefusal } from './registration-refusal.ts';
 import { lapsedSignInReason, stepUpNeed } from './sign-in-reasons.ts';
 
 export interface AuthorizationOptions {
@@ -214,12 +217,27 @@ export class Authorization {
       return result;
     } catch (error) {
       await signIn.end();
+      const rejected = findCause(error, RegistrationRejectedError);
+      if (rejected)
+        throw registrationRefusal(
+          rejected,
+          this.provider.discoveryState()?.authorizationServerMetadata?.issuer,
+        );
       throw error;
     }
   }
 
-  /** The provider's redirectToAuthorization: says why, then shows the URL (and opens the browser). */
+  /**
+   * The provider's redirectToAuthorization: checks the AS (PKCE with S256 advertised, an https
+   * sign-in page), says why, then shows the URL (and opens the browser).
+   */
   async #presentSignIn(url: URL): Promise<void> {
+    // A 2025-03-26 server without AS metadata gets its default endpoints (that revision's
+    // fallback): only metadata that exists can be checked for PKCE support.
+    const metadata = this.provider.discoveryState()?.authorizationServerMetadata;
+    const problem =
+      (metadata ? pkceSupportProblem(metadata, metadata.issuer) : undefined) ?? authorizationUrlProblem(url);
+    if (problem) throw new AuthFailure(problem);
     if (!this.#operation) throw notSignedIn(this.#options.url);
     this.#operation.startAuthorization(this.#options.interactive, this.#options.url);
     const state = this.provider.currentState;

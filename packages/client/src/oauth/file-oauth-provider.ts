@@ -8,6 +8,7 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
+import { AuthFailure } from '../connection/errors.ts';
 import type { CredentialStore } from '../store/credential-store.ts';
 import {
   findSignInPointer,
@@ -15,6 +16,7 @@ import {
   type SignInPointer,
   saveSignInPointer,
 } from '../store/sign-in-pointer.ts';
+import { preregisteredIssuerProblem } from './authorization-server-checks.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 import {
   type DpopMode,
@@ -144,6 +146,8 @@ export class FileOAuthProvider implements OAuthClientProvider {
   ): Promise<StoredOAuthClientInformation | undefined> {
     const preregistered = this.#options.preregistered;
     if (preregistered) {
+      const issuer = ctx?.issuer ?? (await this.signIn())?.issuer;
+      if (issuer) await this.#bindPreregistered(preregistered.clientId, issuer);
       return {
         client_id: preregistered.clientId,
         ...(preregistered.clientSecret ? { client_secret: preregistered.clientSecret } : {}),
@@ -289,6 +293,22 @@ export class FileOAuthProvider implements OAuthClientProvider {
     const paths = [store.tokensPath(issuer, resource ?? serverUrl)];
     if (resource && resource !== serverUrl) paths.push(store.tokensPath(issuer, serverUrl));
     return paths;
+  }
+
+  /**
+   * MCP 2026-07-28 Client Registration §Authorization Server Binding: a pre-registered client id
+   * is bound to the first AS it is used with (kept in the store), and refused with any other.
+   */
+  async #bindPreregistered(clientId: string, issuer: string): Promise<void> {
+    const { store } = this.#options;
+    const path = store.preregisteredPath(clientId);
+    const binding = await store.read<{ client_id: string; issuer: string }>(path);
+    if (!binding?.issuer) {
+      await store.write(path, { client_id: clientId, issuer });
+      return;
+    }
+    const problem = preregisteredIssuerProblem(clientId, binding.issuer, issuer);
+    if (problem) throw new AuthFailure(`${problem} (the binding is kept in ${path})`);
   }
 
   /** Reads the stored pointer once; concurrent callers wait for the same read. */

@@ -42,6 +42,11 @@ export class CredentialStore {
     return join(this.#dir, 'tokens', `${fileKey([issuer, resource])}.json`);
   }
 
+  /** The AS a pre-registered client id was first used with: it is used with no other (authorization-server-checks.ts). */
+  preregisteredPath(clientId: string): string {
+    return join(this.#dir, 'preregistered', `${fileKey([clientId])}.json`);
+  }
+
   /** The pointer from a server URL to its sign-in: AS issuer and resource (sign-in-pointer.ts). */
   serverPath(serverUrl: string): string {
     return join(this.#dir, 'servers', `${fileKey([serverUrl])}.json`);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { openBrowser } from '../../src/oauth/open-browser.ts';
 
 /** Moved out of test/unit: it runs a stand-in browser program (unit tests stay in one process). */
-describe('opening the browser (SPEC Client.8)', () => {
+describe('opening the browser (RFC 8252 §6)', () => {
   it('a URL full of shell metacharacters reaches the program as one argument', async () => {
     const { mkdtemp, readFile, writeFile, chmod } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCommandLine } from '../../src/command-line.ts';
 import { UsageError } from '../../src/connection/errors.ts';
+import { clientOptionsSchema } from '../../src/options.ts';
 
 const parse = (...argv: string[]) => parseCommandLine(argv, {});
 
@@ -50,6 +51,34 @@ describe('--dpop and --no-dpop on the command line', () => {
     assert.throws(
       () => parse('--dpop', '--no-dpop', 'list'),
       (error) => error instanceof UsageError && /--dpop or --no-dpop/.test(error.message),
+    );
+  });
+});
+
+describe('client options', () => {
+  const base = {
+    url: 'http://localhost:8001/mcp',
+    transport: 'streamable-http',
+    storeDir: '/tmp/store',
+  } as const;
+
+  it('MCP Client ID Metadata Documents: --client-metadata-url must be https with a path; the error names the flag', () => {
+    for (const refused of [
+      'http://app.example/client.json',
+      'https://app.example',
+      'https://app.example/',
+      'not a url',
+    ]) {
+      const result = clientOptionsSchema.safeParse({ ...base, clientMetadataUrl: refused });
+      assert.equal(result.success, false, refused);
+      assert.match(
+        result.error?.issues[0]?.message ?? '',
+        /^--client-metadata-url must be an https URL with a path/,
+      );
+    }
+    assert.ok(
+      clientOptionsSchema.safeParse({ ...base, clientMetadataUrl: 'https://app.example/client.json' })
+        .success,
     );
   });
 });

@@ -82,6 +82,36 @@ describe('credential store (credentials bound to their AS and resource)', () => 
     assert.equal(provider.clientMetadata.token_endpoint_auth_method, 'client_secret_basic');
   });
 
+  it('MCP Authorization Server Binding: a pre-registered client is bound to the first AS it is used with, refused at another', async () => {
+    const store = new CredentialStore(join(dir, 'bound'));
+    const forServer = (serverUrl: string) =>
+      new FileOAuthProvider({
+        store,
+        serverUrl,
+        redirectUrl: 'http://127.0.0.1/cb',
+        preregistered: { clientId: 'mine', clientSecret: 's3cret' },
+        onAuthorizationUrl: () => {},
+      });
+    const first = await forServer('https://rs.example/mcp').clientInformation({
+      issuer: 'https://as.example',
+    });
+    assert.equal(first?.client_id, 'mine');
+    // Again at the same AS, from another server too: still offered.
+    const again = await forServer('https://other.example/mcp').clientInformation({
+      issuer: 'https://as.example',
+    });
+    assert.equal(again?.client_id, 'mine');
+    // The server now names another AS: refused with one sentence naming both, before any request.
+    await assert.rejects(
+      forServer('https://rs.example/mcp').clientInformation({ issuer: 'https://evil.example' }),
+      (error: Error) =>
+        error.name === 'AuthFailure' &&
+        error.message.includes('belongs to the authorization server https://as.example') &&
+        error.message.includes('now names https://evil.example') &&
+        !error.message.includes('s3cret'),
+    );
+  });
+
   it('registration metadata: native app, loopback redirect, refresh_token grant (SEP-2207)', () => {
     const provider = new FileOAuthProvider({
       store: new CredentialStore(join(dir, 'meta')),

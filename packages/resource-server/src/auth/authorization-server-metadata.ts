@@ -10,8 +10,8 @@ export interface AuthorizationServerMetadata {
 }
 
 /**
- * RFC 8414 §3.1 well-known URLs, in the MCP order (SPEC Client.2, which an RS discovering its AS
- * follows too): for an issuer with a path the well-known segment goes between host and path.
+ * RFC 8414 §3.1 well-known URLs, in the MCP order (MCP 2026-07-28 Authorization Server Discovery
+ * §Authorization Server Metadata Discovery, which an RS discovering its AS follows too): for an issuer with a path the well-known segment goes between host and path.
  */
 export function metadataUrls(issuer: string): string[] {
   const url = new URL(issuer);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isLoopbackHostname, LOOPBACK_HOST_NAMES } from '@mcp-auth/shared';
 
 /**
- * DNS rebinding protection (MCP Streamable HTTP "Security Warning", SPEC RS.5): a web page can
+ * DNS rebinding protection (MCP 2026-07-28 Streamable HTTP, "Security Warning"): a web page can
  * make a browser send requests to this server under a name it controls. The `Host` header must
  * be one of ours, and a browser's `Origin`, when present, one we trust.
  */

@@ -3,7 +3,7 @@ import { DEMO_BASE_SCOPE, DEMO_SCOPE_NAMES, demoScopesForTool } from '@mcp-auth/
 /**
  * The scopes each operation needs (defined with the AS's consent page in @mcp-auth/shared). Every MCP request needs `user`; a tool may need more, and
  * calling it without them is answered at the HTTP layer with 403 insufficient_scope naming all
- * the scopes it needs (SPEC RS.2), which MCP clients answer with a step-up authorization.
+ * the scopes it needs (RFC 6750 §3.1), which MCP clients answer with a step-up authorization.
  */
 export const BASE_SCOPES: readonly string[] = [DEMO_BASE_SCOPE];
 

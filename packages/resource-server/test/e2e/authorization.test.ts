@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { INITIALIZE, parseChallenge, post } from '../support/mcp-requests.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-describe('resource server authorization (SPEC RS)', () => {
+describe('resource server authorization', () => {
   let stack: Stack;
   before(async () => {
     stack = await startStack({ introspectionCacheSeconds: 1 });
@@ -12,7 +12,7 @@ describe('resource server authorization (SPEC RS)', () => {
 
   const metadataUrl = () => `${new URL(stack.resourceUrl).origin}/.well-known/oauth-protected-resource/mcp`;
 
-  it('RS.1: protected resource metadata at the path-suffixed URL and at the root', async () => {
+  it('RFC 9728 §3.1: protected resource metadata at the path-suffixed URL and at the root', async () => {
     for (const url of [
       metadataUrl(),
       `${new URL(stack.resourceUrl).origin}/.well-known/oauth-protected-resource`,
@@ -29,7 +29,7 @@ describe('resource server authorization (SPEC RS)', () => {
     }
   });
 
-  it('RS.2: no token → 401 with resource_metadata and scope, no error code', async () => {
+  it('RFC 6750 §3.1: no token → 401 with resource_metadata and scope, no error code', async () => {
     const response = await post(stack.resourceUrl, INITIALIZE);
     assert.equal(response.status, 401);
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -38,7 +38,7 @@ describe('resource server authorization (SPEC RS)', () => {
     assert.equal(challenge.error, undefined);
   });
 
-  it('RS.2: every endpoint demands a token (POST, GET, DELETE /mcp, GET /mcp/sse, POST /mcp/messages)', async () => {
+  it('MCP Authorization §Access Token Usage: every endpoint demands a token (POST, GET, DELETE /mcp, GET /mcp/sse, POST /mcp/messages)', async () => {
     const requests: Array<[string, RequestInit]> = [
       [stack.resourceUrl, { method: 'GET', headers: { accept: 'text/event-stream' } }],
       [stack.resourceUrl, { method: 'DELETE', headers: { 'mcp-session-id': 'x' } }],
@@ -55,7 +55,7 @@ describe('resource server authorization (SPEC RS)', () => {
     }
   });
 
-  it('RS.2: a bad token → 401 invalid_token', async () => {
+  it('RFC 6750 §3.1: a bad token → 401 invalid_token', async () => {
     const response = await post(stack.resourceUrl, INITIALIZE, { authorization: 'Bearer not-a-real-token' });
     assert.equal(response.status, 401);
     const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -63,7 +63,7 @@ describe('resource server authorization (SPEC RS)', () => {
     assert.equal(challenge.resource_metadata, metadataUrl());
   });
 
-  it('RS.6: CORS preflight and responses expose WWW-Authenticate and Mcp-Session-Id to allowed origins', async () => {
+  it('Fetch CORS protocol: preflight and responses expose WWW-Authenticate and Mcp-Session-Id to allowed origins', async () => {
     const origin = new URL(stack.resourceUrl).origin;
     const preflight = await fetch(stack.resourceUrl, {
       method: 'OPTIONS',

@@ -89,7 +89,7 @@ describe('the MCP SDK v2 client’s own OAuth against our AS and RS', () => {
     const result = await client.callTool({ name: 'calculator', arguments: { expression: '6*7' } });
     assert.equal((result.structuredContent as { result: number }).result, 42);
 
-    // Step-up (SPEC Client.6 / RS.2): the user-scoped token gets 403 insufficient_scope.
+    // Step-up (MCP Authorization §Step-Up Authorization Flow, RFC 6750 §3.1): the user-scoped token gets 403 insufficient_scope.
     provider.pendingAuthorization = undefined;
     const stats = client.callTool({ name: 'server_stats', arguments: {} });
     await assert.rejects(stats);

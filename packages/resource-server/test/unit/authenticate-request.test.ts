@@ -70,7 +70,7 @@ async function challengeOf(promise: ReturnType<typeof authenticateRequest>) {
   return refusal.challenge;
 }
 
-describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', () => {
+describe('authenticateRequest: where the token is (RFC 6750 §2)', () => {
   it('no Authorization header: 401 with no error code (RFC 6750 §3.1) and the verifier is not asked', async () => {
     const { result, seen } = run(request(undefined));
     assert.deepEqual(await challengeOf(result), { status: 401, scopes: ['user'] });
@@ -138,7 +138,7 @@ describe('authenticateRequest: where the token is (RFC 6750 §2, SPEC RS.3)', ()
   });
 });
 
-describe('authenticateRequest: the token (SPEC RS.3)', () => {
+describe('authenticateRequest: the token (OAuth 2.1 §5.2)', () => {
   it('a valid token with the right audience and scopes is accepted with what the verifier learned', async () => {
     const verified = token({ scopes: ['user', 'admin'] });
     const outcome = await run(request(['Bearer good']), verified, { requiredScopes: ['user', 'admin'] })

@@ -43,7 +43,7 @@ describe('protected resource metadata URL (RFC 9728 §3.1)', () => {
     );
   });
 
-  it('serves the path-suffixed location and the root location (SPEC RS.1)', () => {
+  it('serves the path-suffixed location and the root location (RFC 9728 §3.1)', () => {
     assert.deepEqual(protectedResourceMetadataPaths('http://localhost:8001/mcp'), [
       '/.well-known/oauth-protected-resource/mcp',
       '/.well-known/oauth-protected-resource',

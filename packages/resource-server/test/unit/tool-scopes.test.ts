@@ -9,7 +9,7 @@ const call = (name: unknown, id = 1) => ({
   params: { name, arguments: {} },
 });
 
-describe('scopes per operation (SPEC RS.2)', () => {
+describe('scopes per operation (RFC 6750 §3.1)', () => {
   it('every MCP request needs user', () => {
     assert.deepEqual(scopesForMessage({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }), ['user']);
     assert.deepEqual(scopesForMessage({ jsonrpc: '2.0', method: 'notifications/initialized' }), ['user']);
