@@ -41,6 +41,8 @@ Options:
   --metrics-port N    serve Prometheus /metrics on this port (off by default)
   --metrics-host H    address of the metrics listener (default 127.0.0.1)
   --log-level L       debug, info (default), warn or error
+  --audit-log FILE    append the security audit log (JSON lines) to FILE instead of the log
+                      stream (also "auditLog" in --config; env MCP_AUTH_AS_AUDIT_LOG)
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback
   --dangerously-allow-insecure-issuer
