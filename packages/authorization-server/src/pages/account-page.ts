@@ -51,7 +51,7 @@ function when(iso: string | null, otherwise: string): string {
 function appSection(app: AccountPageApp, csrfToken: string): SafeHtml {
   return html`
 <section class="resource connected-app">
-  <h3 class="client-name">${app.name}</h3>
+  <h3><strong class="client-name">${app.name}</strong></h3>
   <p class="small muted">Name given by the app, not verified. Client ID <span class="mono">${app.clientId}</span></p>
   <dl class="facts">
     <div><dt>Registered</dt><dd>${REGISTRATION_IN_WORDS[app.registration]}</dd></div>

@@ -50,6 +50,6 @@ ${
   <input type="hidden" name="csrf" value="${input.csrfToken}">
   <button type="submit" class="quiet">Cancel</button>
 </form>
-<p class="small muted"><a href="/account">Manage the apps connected to your account</a></p>`;
+<p class="small muted"><a href="/account">Manage your connected apps</a></p>`;
   return layout({ title: 'Sign in', body, ...(input.issuerHost ? { issuerHost: input.issuerHost } : {}) });
 }
