@@ -76,6 +76,8 @@ for (const backend of backends) {
       assert.ok(apps.some((app) => app.clientId === kept.client.client_id));
       assert.match(browser.page, /Registered itself \(dynamic client registration\)/);
       assert.match(browser.page, /MCP demo server/);
+      // The code was redeemed: the grant got tokens, so its last use is shown (to the hour).
+      assert.match(browser.page, /Last used<\/dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
 
       const answer = await browser.post('/account/disconnect', { grant: goneApp.grantId });
       assert.equal(answer.status, 303);
