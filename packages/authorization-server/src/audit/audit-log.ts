@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Logger } from '@mcp-auth/shared';
+import { fileSystemReason, type Logger, UsageError } from '@mcp-auth/shared';
 import type { AuditEvent } from './audit-events.ts';
 
 export type { AuditEvent, AuditEventName, SignInPlace } from './audit-events.ts';
@@ -28,7 +28,7 @@ export class AuditLog {
   constructor(destination: AuditDestination, now: () => number = Date.now) {
     this.#now = now;
     if ('file' in destination) {
-      const fd = openSync(destination.file, 'a', 0o600);
+      const fd = openAuditFile(destination.file);
       this.#write = (record) => writeSync(fd, `${JSON.stringify(record)}\n`);
       this.#close = () => closeSync(fd);
     } else if ('logger' in destination) {
@@ -48,6 +48,17 @@ export class AuditLog {
 
   close(): void {
     this.#close();
+  }
+}
+
+/** Opens the file for appending, or says in one sentence why not and what to do. */
+function openAuditFile(file: string): number {
+  try {
+    return openSync(file, 'a', 0o600);
+  } catch (error) {
+    throw new UsageError(
+      `cannot open the audit log ${file}: ${fileSystemReason(error)}; name a file in a folder that exists and that you may write to (--audit-log, "auditLog" in --config or MCP_AUTH_AS_AUDIT_LOG)`,
+    );
   }
 }
 

@@ -60,3 +60,19 @@ describe('the audit log: where it goes (--audit-log, the config file, MCP_AUTH_A
     assert.ok(record.username?.startsWith('mallory {'));
   });
 });
+
+describe('an audit log file that cannot be opened', () => {
+  it('is one sentence naming the file, why, and what to do', () => {
+    assert.throws(
+      () => new AuditLog({ file: '/nonexistent-folder-for-mcp-auth/audit.log' }),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(
+          error.message,
+          /^cannot open the audit log \/nonexistent-folder-for-mcp-auth\/audit\.log: .+; name a file in a folder that exists/,
+        );
+        return true;
+      },
+    );
+  });
+});
