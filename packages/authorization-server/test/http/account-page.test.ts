@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { introspect, refresh } from '@mcp-auth/test-support/oauth-flow';
+import { authorize, introspect, refresh, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
 import { AccountBrowser } from '../support/account-browser.ts';
 import { freshTestSchema, type TestSchema } from '../support/postgres-test-schema.ts';
-import { devIntrospectionAuth, signInNewClient } from '../support/signed-in-client.ts';
+import { DEMO_RESOURCE, devIntrospectionAuth, signInNewClient } from '../support/signed-in-client.ts';
 import { startTestServer, TEST_USER, type TestAuthorizationServer } from '../support/test-server.ts';
 
 const backends = [
@@ -63,6 +63,22 @@ for (const backend of backends) {
       assert.equal(answer.status, 401);
       assert.match(answer.page, /not right/);
       assert.match((await browser.open()).page, /action="\/account\/sign-in"/);
+    });
+
+    it('signing in on /account is the one sign-in session: an app then asks only for consent', async () => {
+      const browser = new AccountBrowser(server.issuer);
+      await browser.signIn(TEST_USER.username, TEST_USER.password);
+      const client = await registerPublicClient(server.issuer);
+      const outcome = await authorize(server.issuer, {
+        clientId: client.client_id,
+        scope: 'user',
+        resource: DEMO_RESOURCE,
+        username: TEST_USER.username,
+        password: 'never typed: the session signs in',
+        jar: browser.jar,
+      });
+      assert.deepEqual(outcome.pages, ['consent']);
+      assert.ok(outcome.redirect.searchParams.get('code'));
     });
 
     it('lists the connected apps; Disconnect revokes one app’s tokens at once, the other keeps working', async () => {
