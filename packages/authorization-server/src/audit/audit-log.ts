@@ -62,9 +62,6 @@ function openAuditFile(file: string): number {
   }
 }
 
-/** Records nothing (library use without an audit log). */
-export const NO_AUDIT_LOG = new AuditLog({ write: () => {} });
-
 /**
  * Free text in an event (a typed username) is cut short and loses control characters, so one
  * event is always one line and a forged "event" cannot be typed into the sign-in form.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import { AUDIT_LOG_VARIABLE } from '../admin/admin-audit.ts';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
@@ -132,7 +133,7 @@ function auditLogFrom(
   config: ConfigFile,
   env: Readonly<Record<string, string | undefined>>,
 ): Pick<AuthorizationServerOptionsInput, 'auditLogFile'> {
-  const file = flag ?? (config.auditLog as string | undefined) ?? env.MCP_AUTH_AS_AUDIT_LOG;
+  const file = flag ?? (config.auditLog as string | undefined) ?? env[AUDIT_LOG_VARIABLE];
   return file ? { auditLogFile: file } : {};
 }
 
