@@ -36,6 +36,8 @@ export const authorizationServerOptionsSchema = z
     /** Development only: accept a plain-http issuer that is not loopback (OAuth 2.1 §1.5 forbids). */
     dangerouslyAllowInsecureIssuer: z.boolean().default(false),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** The security audit log's own file (appended); without it, audit lines go to the log stream. */
+    auditLogFile: z.string().min(1).optional(),
     /**
      * Prometheus `/metrics` on a listener of its own, never the public port; off unless a port is
      * given. Loopback by default: expose it to your monitoring only.

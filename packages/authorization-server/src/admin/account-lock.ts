@@ -1,7 +1,6 @@
+import { endSessionsOf } from '../accounts/account-sessions.ts';
 import type { StorageBackend } from '../storage/storage-backend.ts';
 import { revokeGrants } from './grant-inventory.ts';
-
-const SESSION_MODEL = 'Session';
 
 export type LockOutcome =
   | { readonly found: false }
@@ -22,13 +21,7 @@ export async function lockAccount(backend: StorageBackend, username: string): Pr
     return { found: false };
   }
   const revoked = await revokeGrants(backend, { accountId: account.id });
-  let sessionsEnded = 0;
-  for (const session of await backend.artifacts.listLive(SESSION_MODEL)) {
-    if (session.payload.accountId !== account.id) continue;
-    // The key is the session id's hash already (provider/oidc-adapter.ts): deleted as stored.
-    await backend.artifacts.destroy(SESSION_MODEL, session.key);
-    sessionsEnded++;
-  }
+  const sessionsEnded = await endSessionsOf(backend.artifacts, account.id);
   return { found: true, grantsRevoked: revoked.length, sessionsEnded };
 }
 

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { createLogger, type DevIntrospectionCredentials, type Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { Registry } from 'prom-client';
+import { BrowserSessions } from '../account/browser-session.ts';
 import { AccountService } from '../accounts/account-service.ts';
 import type { DemoAccount } from '../accounts/demo-account.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { auditProviderEvents } from '../audit/audit-provider-events.ts';
 import { createSafeFetch } from '../client-metadata/safe-fetch.ts';
 import { ClientActivity, trackClientUse } from '../clients/client-activity.ts';
 import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
@@ -16,6 +19,7 @@ import {
 } from '../clients/preregistered-clients.ts';
 import { clientIpResolver } from '../http/client-ip.ts';
 import { CsrfProtection } from '../interactions/csrf.ts';
+import type { SignInMetricOutcome } from '../interactions/interaction-dependencies.ts';
 import { ConsentMemory } from '../interactions/remembered-consent.ts';
 import { SignInThrottle } from '../interactions/sign-in-throttle.ts';
 import { type Issuer, issuerFrom } from '../issuer.ts';
@@ -80,6 +84,8 @@ export interface AuthorizationServerOverrides {
    * registration bound; tests move it instead of sleeping.
    */
   readonly clock?: () => number;
+  /** Where audit lines go instead of `--audit-log` or the log stream (tests read them). */
+  readonly auditLog?: AuditLog;
   /** How often the keys are re-read (default 30 s); tests make it short. */
   readonly keyRefreshIntervalMs?: number;
   /**
@@ -135,6 +141,9 @@ async function assemble(
 ): Promise<AuthorizationServerApp> {
   const clock = overrides.clock ?? Date.now;
   const metrics = options.metrics ? new AuthorizationServerMetrics() : undefined;
+  const audit =
+    overrides.auditLog ??
+    new AuditLog(options.auditLogFile ? { file: options.auditLogFile } : { logger }, clock);
   const registry = new ResourceRegistry(options.resources, {
     accessTokenTtlSeconds: options.tokenLifetimes.accessTokenSeconds,
   });
@@ -155,6 +164,7 @@ async function assemble(
   } catch (error) {
     // A start that fails after the keys' timer began must not leave it running.
     keys.stop();
+    if (!overrides.auditLog) audit.close();
     throw error;
   }
 
@@ -199,7 +209,10 @@ async function assemble(
         artifacts: backend.artifacts,
         limits: options.dynamicClients,
         now: clock,
-        ...(metrics ? { onRateLimited: () => metrics.rateLimitHit('registration') } : {}),
+        onRateLimited: (address) => {
+          metrics?.rateLimitHit('registration');
+          audit.record({ event: 'rate_limit.hit', limit: 'registration', address });
+        },
       }),
       trustProxy: options.trustProxy,
       tokenLifetimes: options.tokenLifetimes,
@@ -215,6 +228,12 @@ async function assemble(
       logger,
     );
     metrics?.observeProvider(provider);
+    auditProviderEvents(provider, audit, clientIp);
+    const csrf = new CsrfProtection(() => keys.current().cookieKeys, issuer.origin);
+    const signInThrottle = new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute);
+    const countSignIn = metrics
+      ? { countSignIn: (outcome: SignInMetricOutcome) => metrics.signIn(outcome) }
+      : {};
     const handle = appRequestHandler({
       provider,
       issuer,
@@ -224,14 +243,29 @@ async function assemble(
         provider,
         accounts,
         registry,
-        csrf: new CsrfProtection(() => keys.current().cookieKeys, issuer.origin),
+        csrf,
         consentMemory,
-        signInThrottle: new SignInThrottle(limiter, options.rateLimits.failedSignInsPerMinute),
+        signInThrottle,
         logger,
+        audit,
         clientIp,
         issuer,
         ...(aids.demoAccount && issuer.isLoopback ? { demoAccountHint: aids.demoAccount } : {}),
-        ...(metrics ? { countSignIn: (outcome) => metrics.signIn(outcome) } : {}),
+        ...countSignIn,
+      },
+      account: {
+        provider,
+        backend,
+        accounts,
+        registry,
+        sessions: new BrowserSessions(provider, issuer),
+        csrf,
+        signInThrottle,
+        audit,
+        logger,
+        clientIp,
+        issuer,
+        ...countSignIn,
       },
     });
     const stopPurges = startStoragePurges(backend, logger);
@@ -246,11 +280,18 @@ async function assemble(
       ...aids,
       ...(metrics ? { metricsRegistry: metrics.registry } : {}),
       refreshKeys: () => keys.refresh(),
-      registerClient: (input) =>
-        registerPreregisteredClient({ adapter, artifacts: backend.artifacts, registry }, input),
+      registerClient: async (input) => {
+        const client = await registerPreregisteredClient(
+          { adapter, artifacts: backend.artifacts, registry },
+          input,
+        );
+        audit.record({ event: 'client.registered', clientId: client.client_id, how: 'pre-registered' });
+        return client;
+      },
       close: async () => {
         keys.stop();
         stopPurges();
+        if (!overrides.auditLog) audit.close();
       },
     };
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
+import { type AccountDependencies, accountRoutes } from '../account/account-routes.ts';
 import { sendJson } from '../http/responses.ts';
 import { type Route, routeTable } from '../http/route-table.ts';
 import { type InteractionDependencies, interactionRoutes } from '../interactions/interaction-routes.ts';
@@ -10,6 +11,8 @@ import { interactionStylesheet, STYLESHEET_PATH } from '../pages/index.ts';
 export interface AppRoutesDependencies {
   readonly provider: Provider;
   readonly interactions: InteractionDependencies;
+  /** The person's own page: connected apps, password, sign out everywhere. */
+  readonly account: AccountDependencies;
   /** Its host is the only one every URL the AS builds may use, whatever the request says. */
   readonly issuer: Issuer;
   readonly logger: Logger;
@@ -22,7 +25,7 @@ const OAUTH_METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /**
  * The AS's front door as one table. A few paths are ours (health, the pages' stylesheet, the
- * sign-in and consent pages, the RFC 8414 alias); everything else is oidc-provider's. Limits on
+ * sign-in, consent and account pages, the RFC 8414 alias); everything else is oidc-provider's. Limits on
  * oidc-provider's routes (the DCR rate limit) are not applied here, where a path can be spelled
  * many ways, but where oidc-provider has resolved the route (clients/dynamic-client-registration.ts).
  */
@@ -37,6 +40,7 @@ export function appRequestHandler(deps: AppRoutesDependencies) {
     },
     { name: 'stylesheet', path: STYLESHEET_PATH, errors: 'json', handle: (_req, res) => sendStylesheet(res) },
     ...interactionRoutes(deps.interactions),
+    ...accountRoutes(deps.account),
     {
       name: 'discovery',
       path: OAUTH_METADATA_PATH,

@@ -9,6 +9,12 @@ const DAY_SECONDS = 24 * HOUR_SECONDS;
 /** When a client was last used (`mcp-auth-as clients list`): one record per client, id in clear. */
 export const CLIENT_LAST_USED_MODEL = 'ClientLastUsed';
 
+/**
+ * When a grant last got tokens (the account page's "last used"): one record per grant, carrying
+ * its grant id, so revoking the grant deletes it too.
+ */
+export const GRANT_LAST_USED_MODEL = 'GrantLastUsed';
+
 /** A last-use record outlives any idle client, then goes: "never used" beyond a year. */
 const LAST_USED_KEPT_SECONDS = 400 * DAY_SECONDS;
 
@@ -33,6 +39,8 @@ export class ClientActivity {
   readonly #recordedAt = new Map<string, number>();
   /** Client id → epoch seconds of the last expiry extension this process wrote. */
   readonly #extendedAt = new Map<string, number>();
+  /** Grant id → epoch seconds of the last use of it this process recorded. */
+  readonly #grantUsedAt = new Map<string, number>();
 
   constructor(
     artifacts: ArtifactStore,
@@ -68,6 +76,21 @@ export class ClientActivity {
     }
     const failed = (await Promise.allSettled(writes)).find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /** A grant got tokens (code exchange or refresh): its last use, to the hour. */
+  async recordGrantUse(grantId: string): Promise<void> {
+    const now = Math.floor(this.#now() / 1000);
+    if (!this.#due(this.#grantUsedAt, grantId, now, HOUR_SECONDS)) return;
+    await this.#write(this.#grantUsedAt, grantId, () =>
+      this.#artifacts.upsert({
+        model: GRANT_LAST_USED_MODEL,
+        key: grantId,
+        grantId,
+        payload: { at: now },
+        expiresAt: now + LAST_USED_KEPT_SECONDS,
+      }),
+    );
   }
 
   /** Whether `period` has passed since the last write; if so it is remembered now (before writing). */
@@ -108,6 +131,16 @@ export async function clientLastUsedAt(
   return typeof at === 'number' ? at : undefined;
 }
 
+/** When the grant last got tokens, to the hour (epoch seconds), if it did since this was recorded. */
+export async function grantLastUsedAt(
+  artifacts: ArtifactStore,
+  grantId: string,
+): Promise<number | undefined> {
+  const record = await artifacts.find(GRANT_LAST_USED_MODEL, grantId);
+  const at = record?.payload.at;
+  return typeof at === 'number' ? at : undefined;
+}
+
 /**
  * Records a client's use after every successful token, introspection or revocation response,
  * before the response is sent: the middleware wraps oidc-provider's router, so the route is
@@ -119,6 +152,13 @@ export function trackClientUse(provider: Provider, activity: ClientActivity, log
     await next();
     const oidc = ctx.oidc as KoaContextWithOIDC['oidc'] | undefined;
     const client = USE_ROUTES.has(oidc?.route ?? '') && ctx.status === 200 ? oidc?.client : undefined;
+    const grant = oidc?.route === 'token' ? (oidc.entities as { Grant?: { jti?: string } }).Grant : undefined;
+    if (client && grant?.jti) {
+      const grantId = grant.jti;
+      await activity.recordGrantUse(grantId).catch((error: unknown) => {
+        logger.error('recording a grant’s use failed', { grantId, error });
+      });
+    }
     // A Client ID Metadata Document client is never stored: nothing to record.
     if (!client || (client as { clientIdMetadataDocument?: boolean }).clientIdMetadataDocument) return;
     await activity.recordUse(client.clientId).catch((error: unknown) => {

@@ -63,7 +63,7 @@ export interface RegistrationAdmissionOptions {
   /** Milliseconds. */
   readonly now?: () => number;
   /** Told of each registration the rate limit refused (the metrics' rate-limit hits). */
-  readonly onRateLimited?: () => void;
+  readonly onRateLimited?: (address: string) => void;
 }
 
 /**
@@ -79,9 +79,10 @@ export function registrationAdmission(options: RegistrationAdmissionOptions) {
   let counted = 0;
   let countedAt = Number.NEGATIVE_INFINITY;
   return async (ctx: KoaContextWithOIDC): Promise<false> => {
-    const decision = await options.limiter.consume(options.clientIp(ctx.req));
+    const address = options.clientIp(ctx.req);
+    const decision = await options.limiter.consume(address);
     if (!decision.allowed) {
-      options.onRateLimited?.();
+      options.onRateLimited?.(address);
       ctx.set('retry-after', String(decision.retryAfterSeconds));
       throw new HttpError(
         429,

@@ -60,7 +60,7 @@ export async function runBackupCommand(
   }
   const backend = await openStorage(dataDir);
   try {
-    await adminAuditFor(backend).backupWritten({ databaseFile, secretsFile });
+    await adminAuditFor(env, io.stderr).backupWritten({ databaseFile, secretsFile });
   } finally {
     await backend.close();
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MCP_URL, type Environment, UsageError } from '@mcp-auth/shared';
-import { adminAuditFor } from '../admin/admin-audit.ts';
+import { type AdminAudit, adminAuditFor } from '../admin/admin-audit.ts';
 import { type ClientSummary, findClient, listClients, removeClient } from '../admin/client-inventory.ts';
 import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from '../clients/preregistered-metadata.ts';
@@ -65,9 +65,15 @@ export async function runClientsCommand(
       case 'show':
         return printClient(io, await findClient(backend, target ?? ''), target ?? '', values.json === true);
       case 'remove':
-        return await remove(io, backend, target ?? '');
+        return await remove(io, backend, target ?? '', adminAuditFor(env, io.stderr));
       default:
-        return await add(io, backend, values, authMethod as ClientAuthMethod | undefined);
+        return await add(
+          io,
+          backend,
+          values,
+          authMethod as ClientAuthMethod | undefined,
+          adminAuditFor(env, io.stderr),
+        );
     }
   } finally {
     await backend.close();
@@ -81,6 +87,7 @@ async function add(
   backend: StorageBackend,
   values: ClientsValues,
   authMethod: ClientAuthMethod | undefined,
+  audit: AdminAudit,
 ): Promise<number> {
   const client = await registerPreregisteredClient(
     // The CLI does not know which resources and scopes the server will serve; the server does
@@ -99,6 +106,7 @@ async function add(
       ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
     },
   );
+  await audit.clientRegistered({ clientId: client.client_id });
   io.stdout.write(`client_id=${client.client_id}\n`);
   if (client.client_secret) {
     io.stdout.write(`client_secret=${client.client_secret}\n`);
@@ -111,7 +119,12 @@ async function add(
   return 0;
 }
 
-async function remove(io: CommandOutput, backend: StorageBackend, clientId: string): Promise<number> {
+async function remove(
+  io: CommandOutput,
+  backend: StorageBackend,
+  clientId: string,
+  audit: AdminAudit,
+): Promise<number> {
   const adapter = createOidcAdapterFactory(backend.artifacts);
   const removed = await removeClient(
     backend,
@@ -122,7 +135,7 @@ async function remove(io: CommandOutput, backend: StorageBackend, clientId: stri
     io.stderr.write(`no client ${clientId}; see mcp-auth-as clients list\n`);
     return 1;
   }
-  await adminAuditFor(backend).clientRemoved({ clientId, grantsRevoked: removed.grantsRevoked });
+  await audit.clientRemoved({ clientId, grantsRevoked: removed.grantsRevoked });
   io.stdout.write(`removed ${clientId}\n`);
   if (removed.grantsRevoked > 0) io.stderr.write(`Revoked its ${removed.grantsRevoked} grant(s).\n`);
   return 0;

@@ -60,7 +60,7 @@ export async function runGrantsCommand(
     const revoked = grantId
       ? [await revokeGrant(backend, grantId)].filter((grant): grant is GrantSummary => grant !== undefined)
       : await revokeGrants(backend, filter);
-    const audit = adminAuditFor(backend);
+    const audit = adminAuditFor(env, io.stderr);
     for (const grant of revoked) {
       await audit.grantRevoked({
         grantId: grant.grantId,

@@ -55,7 +55,7 @@ export async function runKeysCommand(
     const generation = await generateKeyGeneration(now, now + ACTIVATION_DELAY_SECONDS);
     await store.update((current) => withNewGeneration(current, generation));
     const kids = generation.signingKeys.map((key) => key.kid ?? '');
-    await adminAuditFor(backend).keysRotated({ kids, activeFrom: generation.activeFrom });
+    await adminAuditFor(env, io.stderr).keysRotated({ kids, activeFrom: generation.activeFrom });
     if (values.json) {
       writeJson(io, { kids, activeFrom: isoTime(generation.activeFrom) });
     } else {

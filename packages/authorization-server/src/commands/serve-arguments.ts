@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import { AUDIT_LOG_VARIABLE } from '../admin/admin-audit.ts';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
 
@@ -21,6 +22,7 @@ const SERVE_FLAGS = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'log-level': { type: 'string' },
+  'audit-log': { type: 'string' },
   'dangerously-allow-loopback-client-metadata': { type: 'boolean' },
   'dangerously-allow-insecure-issuer': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -53,6 +55,7 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
         ? { dynamicClients: { max: parseMaxDynamicClients(values['max-dynamic-clients']) } }
         : {}),
       ...(values['log-level'] !== undefined ? { logLevel: values['log-level'] as never } : {}),
+      ...auditLogFrom(values['audit-log'], config, env),
       dangerouslyAllowLoopbackClientMetadata: values['dangerously-allow-loopback-client-metadata'] === true,
       dangerouslyAllowInsecureIssuer: values['dangerously-allow-insecure-issuer'] === true,
     },
@@ -121,6 +124,19 @@ function lifetimeFlag(flag: string, value: string): number {
   return Number(value);
 }
 
+/**
+ * `--audit-log FILE`, else the config file's `auditLog`, else `MCP_AUTH_AS_AUDIT_LOG` (the variable
+ * the operator's commands append to as well); with none, audit lines go to the log stream.
+ */
+function auditLogFrom(
+  flag: string | undefined,
+  config: ConfigFile,
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<AuthorizationServerOptionsInput, 'auditLogFile'> {
+  const file = flag ?? (config.auditLog as string | undefined) ?? env[AUDIT_LOG_VARIABLE];
+  return file ? { auditLogFile: file } : {};
+}
+
 /** `/metrics` on its own listener, only when `--metrics-port` is given. */
 function metricsFrom(values: {
   'metrics-port'?: string;
@@ -167,6 +183,7 @@ interface ConfigFile {
   readonly accessTokenTtlSeconds?: unknown;
   readonly refreshTokenTtlSeconds?: unknown;
   readonly codeTtlSeconds?: unknown;
+  readonly auditLog?: unknown;
 }
 
 const CONFIG_KEYS: ReadonlySet<string> = new Set([
@@ -175,6 +192,7 @@ const CONFIG_KEYS: ReadonlySet<string> = new Set([
   'accessTokenTtlSeconds',
   'refreshTokenTtlSeconds',
   'codeTtlSeconds',
+  'auditLog',
 ]);
 
 /** The config file: `{ "resources": [ ... ], "accessTokenTtlSeconds": 10, ... }` (see README). */
@@ -209,6 +227,9 @@ function readConfigFile(path: string): ConfigFile {
     if (value !== undefined && (!Number.isInteger(value) || (value as number) < 1)) {
       throw new UsageError(`the config file ${path}: ${key} must be a whole number of seconds, at least 1`);
     }
+  }
+  if (config.auditLog !== undefined && (typeof config.auditLog !== 'string' || config.auditLog === '')) {
+    throw new UsageError(`the config file ${path}: "auditLog" must be the path of a file`);
   }
   return config;
 }

@@ -42,6 +42,8 @@ Options:
   --metrics-host H    address of the metrics listener (default 127.0.0.1)
   --log-level L       debug, info (default), warn or error
   --verbose           on an error, print its stack and causes too
+  --audit-log FILE    append the security audit log (JSON lines) to FILE instead of the log
+                      stream (also "auditLog" in --config; env MCP_AUTH_AS_AUDIT_LOG)
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback
   --dangerously-allow-insecure-issuer

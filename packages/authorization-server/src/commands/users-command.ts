@@ -75,7 +75,7 @@ export async function runUsersCommand(
           io.stderr.write(`no account named ${username}; see mcp-auth-as users list\n`);
           return 1;
         }
-        await adminAuditFor(backend).userLocked({
+        await adminAuditFor(env, io.stderr).userLocked({
           username: username ?? '',
           grantsRevoked: outcome.grantsRevoked,
         });
@@ -89,7 +89,7 @@ export async function runUsersCommand(
           io.stderr.write(`no account named ${username}; see mcp-auth-as users list\n`);
           return 1;
         }
-        await adminAuditFor(backend).userUnlocked({ username: username ?? '' });
+        await adminAuditFor(env, io.stderr).userUnlocked({ username: username ?? '' });
         io.stdout.write(`unlocked ${username}\n`);
         return 0;
       }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
 import type { AccountService } from '../accounts/account-service.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Issuer } from '../issuer.ts';
 import type { ResourceRegistry } from '../resource-registry.ts';
 import type { CsrfProtection } from './csrf.ts';
@@ -17,6 +18,8 @@ export interface InteractionDependencies {
   readonly consentMemory: ConsentMemory;
   readonly signInThrottle: SignInThrottle;
   readonly logger: Logger;
+  /** The security audit log: sign-ins, consent, rate limits. */
+  readonly audit: AuditLog;
   /** Shown on the sign-in page, only on a loopback development issuer. */
   readonly demoAccountHint?: { username: string; password: string };
   readonly clientIp: (req: IncomingMessage) => string;

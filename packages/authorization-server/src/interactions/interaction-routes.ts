@@ -49,6 +49,6 @@ export function interactionRoutes(deps: InteractionDependencies): Route[] {
     ),
     post('login', submitLogin),
     post('confirm', (routeDeps, req, res, details) => submitConsent(routeDeps, req, res, details)),
-    post('abort', (routeDeps, req, res) => abortInteraction(routeDeps, req, res)),
+    post('abort', (routeDeps, req, res, details) => abortInteraction(routeDeps, req, res, details)),
   ];
 }

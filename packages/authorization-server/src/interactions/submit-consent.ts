@@ -13,9 +13,13 @@ export async function submitConsent(
 ): Promise<void> {
   if (details.prompt.name !== 'consent') throw new HttpError(400, 'invalid_request', 'sign in first');
   const grantId = await approveConsent(deps.provider, deps.consentMemory, details);
-  deps.logger.info('consent given', {
-    accountId: details.session?.accountId,
-    clientId: details.params.client_id,
+  const missing = details.prompt.details as { missingResourceScopes?: Record<string, string[]> };
+  deps.audit.record({
+    event: 'consent.given',
+    accountId: details.session?.accountId ?? '',
+    clientId: String(details.params.client_id),
+    grantId,
+    resources: missing.missingResourceScopes ?? {},
   });
   await finishInteraction(deps.provider, req, res, { consent: { grantId } });
 }
@@ -25,7 +29,16 @@ export async function abortInteraction(
   deps: InteractionDependencies,
   req: IncomingMessage,
   res: ServerResponse,
+  details: InteractionDetails,
 ): Promise<void> {
+  // Cancelling the sign-in page is no answer to a consent question: only a denial is recorded.
+  if (details.prompt.name === 'consent') {
+    deps.audit.record({
+      event: 'consent.denied',
+      ...(details.session?.accountId ? { accountId: details.session.accountId } : {}),
+      clientId: String(details.params.client_id),
+    });
+  }
   await finishInteraction(deps.provider, req, res, {
     error: 'access_denied',
     error_description: 'the user denied the request',

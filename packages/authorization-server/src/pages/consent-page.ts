@@ -100,7 +100,8 @@ ${
     ${csrfField(input.csrfToken)}
     <button type="submit" class="primary">Allow</button>
   </form>
-</div>`;
+</div>
+<p class="small muted"><a href="/account">Manage connected apps</a></p>`;
   return layout({
     title: 'Allow access?',
     body,

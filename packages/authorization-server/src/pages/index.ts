@@ -1,3 +1,10 @@
+export type { AccountPageApp, AccountPageInput, AccountSignInPageInput } from './account-page.ts';
+export {
+  ACCOUNT_ACTIONS,
+  ACCOUNT_SIGN_IN_ACTION,
+  renderAccountPage,
+  renderAccountSignInPage,
+} from './account-page.ts';
 export { clientNameToShow, displayableClientName, MAX_CLIENT_NAME_LENGTH } from './client-supplied-text.ts';
 export type { ConsentPageInput, ConsentResource, ConsentScope } from './consent-page.ts';
 export { renderConsentPage } from './consent-page.ts';

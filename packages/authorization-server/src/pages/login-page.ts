@@ -49,6 +49,7 @@ ${
 <form method="post" action="${input.abortAction}" class="secondary-action">
   <input type="hidden" name="csrf" value="${input.csrfToken}">
   <button type="submit" class="quiet">Cancel</button>
-</form>`;
+</form>
+<p class="small muted"><a href="/account">Manage your connected apps</a></p>`;
   return layout({ title: 'Sign in', body, ...(input.issuerHost ? { issuerHost: input.issuerHost } : {}) });
 }

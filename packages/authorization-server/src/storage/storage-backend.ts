@@ -20,7 +20,8 @@ import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
  *   none, and a missing or expired record stays missing.
  * - `countExpiring` counts the live records of one model that carry an expiry.
  * - `listLive` returns every live record of one model with its key and expiry, ordered by key:
- *   for the operator's commands (`clients list`, `grants list`), never for a request.
+ *   for the operator's commands (`clients list`, `grants list`) and the account page's rare actions
+ *   (one person's grants and sessions), never for an OAuth endpoint.
  */
 
 export interface StoredRecord {

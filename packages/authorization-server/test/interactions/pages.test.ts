@@ -5,6 +5,8 @@ import {
   html,
   interactionStylesheet,
   layout,
+  renderAccountPage,
+  renderAccountSignInPage,
   renderConsentPage,
   renderErrorPage,
   renderLoginPage,
@@ -92,11 +94,43 @@ function hostilePages(): Array<[string, string]> {
       }),
     ],
     ['error', renderErrorPage({ title: HOSTILE, message: HOSTILE, details: HOSTILE, issuerHost: HOSTILE })],
+    [
+      'account',
+      renderAccountPage({
+        username: HOSTILE,
+        csrfToken: HOSTILE,
+        notice: HOSTILE,
+        error: HOSTILE,
+        issuerHost: HOSTILE,
+        apps: [
+          {
+            grantId: HOSTILE,
+            clientId: HOSTILE,
+            name: HOSTILE,
+            registration: 'dynamic',
+            resources: [{ uri: HOSTILE, name: HOSTILE, scopes: [{ name: HOSTILE, description: HOSTILE }] }],
+            openidScopes: ['offline_access'],
+            grantedAt: HOSTILE,
+            lastUsedAt: HOSTILE,
+          },
+        ],
+      }),
+    ],
+    [
+      'account sign-in',
+      renderAccountSignInPage({
+        csrfToken: HOSTILE,
+        username: HOSTILE,
+        error: HOSTILE,
+        notice: HOSTILE,
+        issuerHost: HOSTILE,
+      }),
+    ],
   ];
 }
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title link body header span svg path main footer h1 h2 h3 p strong div form input label button ul ol li code section dl dt dd'.split(
+  'html head meta title link body header span svg path main footer h1 h2 h3 p strong div form input label button ul ol li code section dl dt dd a'.split(
     ' ',
   ),
 );
@@ -188,11 +222,21 @@ describe('sign-in, consent and error pages', () => {
     assertInert(renderErrorPage({ title: 'Expired', message: 'Start again.' }), 'error');
   });
 
-  it('never link to a URL the client gave: only our stylesheet is referenced', () => {
+  it('never link to a URL the client gave: only our stylesheet and our account page are referenced', () => {
     for (const [label, page] of hostilePages()) {
       const references = [...page.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((match) => match[1]);
-      assert.deepEqual(references, [STYLESHEET_PATH], label);
+      assert.equal(references[0], STYLESHEET_PATH, label);
+      assert.deepEqual(
+        references.slice(1).filter((reference) => reference !== '/account'),
+        [],
+        label,
+      );
     }
+  });
+
+  it('link the sign-in and consent pages to the account page ("manage connected apps")', () => {
+    for (const page of [login(), consent()])
+      assert.match(page, /<a href="\/account">Manage[^<]*connected apps<\/a>/);
   });
 
   it('put the CSRF token in every form, as a hidden field, exactly once', () => {

@@ -45,7 +45,8 @@ function shownNames(page: string): string[] {
 
 function assertSafePage(page: string, what: string): void {
   assert.doesNotMatch(page, /<script/i, `${what}: a script element`);
-  assert.doesNotMatch(page, /<img|<a\s/i, `${what}: an image or a link`);
+  // The one link our pages have is to our own account page.
+  assert.doesNotMatch(page, /<img|<a\s(?!href="\/account">)/i, `${what}: an image or a link`);
   assert.doesNotMatch(page, /javascript:/i, `${what}: a javascript: URL`);
   assert.doesNotMatch(page, /<[a-z][^>]*\son[a-z]+=/i, `${what}: a tag with an event handler`);
   assert.doesNotMatch(page, BIDI_AND_INVISIBLE, `${what}: a bidi or invisible character`);
@@ -82,7 +83,28 @@ async function pagesFor(server: TestAuthorizationServer, clientId: string) {
     jar.store(response);
   }
   assert.equal(response.status, 200, 'the consent page');
-  return { login, consent: await response.text() };
+  return { login, consent: await response.text(), jar };
+}
+
+/** Allows what the consent page asks, then the person's /account page, listing that app. */
+async function accountPageAfterConsent(server: TestAuthorizationServer, jar: CookieJar, consent: string) {
+  const allowed = await postForm(jar, new URL(formAction(consent, /\/confirm$/), server.issuer).href, {
+    csrf: hiddenValue(consent, 'csrf'),
+  });
+  assert.equal(allowed.status, 303);
+  // Back to oidc-provider, which finishes the sign-in session, then to the app (not followed).
+  let location = allowed.headers.get('location') ?? '';
+  for (let hops = 0; hops < 5 && location && !location.startsWith('http://127.0.0.1:3030/'); hops++) {
+    const resumed = await fetch(new URL(location, server.issuer), {
+      headers: { cookie: jar.header() },
+      redirect: 'manual',
+    });
+    jar.store(resumed);
+    location = resumed.headers.get('location') ?? '';
+  }
+  const response = await fetch(`${server.issuer}/account`, { headers: { cookie: jar.header() } });
+  assert.equal(response.status, 200);
+  return response.text();
 }
 
 describe('hostile client names: dynamic registration', () => {
@@ -112,9 +134,12 @@ describe('hostile client names: dynamic registration', () => {
     it(`a client_name with ${what} is shown escaped, cleaned and at most ${MAX_SHOWN} characters`, async () => {
       const { status, body } = await register({ client_name: name });
       assert.equal(status, 201, JSON.stringify(body));
-      const { login, consent } = await pagesFor(server, body.client_id ?? '');
+      const { login, consent, jar } = await pagesFor(server, body.client_id ?? '');
       assertSafePage(login, 'sign-in page');
       assertSafePage(consent, 'consent page');
+      const account = await accountPageAfterConsent(server, jar, consent);
+      assertSafePage(account, 'account page');
+      assert.ok(account.includes(body.client_id ?? ''), 'the app is listed on the account page');
     });
   }
 
