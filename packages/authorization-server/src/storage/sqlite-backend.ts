@@ -1,6 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
 import { openSqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.ts';
 import { explainSqliteError } from './sqlite-errors.ts';
+import { sqliteRateLimits } from './sqlite-rate-limits.ts';
 import {
   type AccountRecord,
   type AccountStore,
@@ -29,6 +31,7 @@ export function openSqliteBackend(options: SqliteConnectionOptions): StorageBack
   return {
     artifacts: explainingErrors(sqliteArtifactStore(db), options.path),
     accounts: explainingErrors(sqliteAccountStore(db), options.path),
+    rateLimits: explainedRateLimits(sqliteRateLimits(db), options.path),
     async close() {
       if (closed) return;
       closed = true;
@@ -50,6 +53,14 @@ function explainingErrors<Store extends object>(store: Store, path: string): Sto
     };
   }
   return explained as Store;
+}
+
+/** The limiters' SQLite errors as `StorageError`s too (`limiter` itself only prepares a closure). */
+function explainedRateLimits(rateLimits: SharedRateLimits, path: string): SharedRateLimits {
+  return {
+    limiter: (name, limit, now) => explainingErrors(rateLimits.limiter(name, limit, now), path),
+    purgeExpired: explainingErrors({ purgeExpired: rateLimits.purgeExpired }, path).purgeExpired,
+  };
 }
 
 interface ArtifactRow {

@@ -146,8 +146,9 @@ export interface StorageBackend {
    */
   readonly secrets?: SecretsStore;
   /**
-   * Rate limits every instance on this backend shares (DCR, sign-in throttling). Without them,
-   * each process limits on its own.
+   * Rate limits every instance on this backend shares (DCR, sign-in throttling): both backends
+   * keep them (the SQLite file for the processes of `--workers N`, PostgreSQL for every
+   * instance). Without them (a backend for tests), each process limits on its own.
    */
   readonly rateLimits?: SharedRateLimits;
   close(): Promise<void>;
