@@ -24,8 +24,12 @@ const AS_CONNECTIONS = 16;
 /** Named in tokens' audience only; nothing listens there. */
 const RESOURCE = 'http://127.0.0.1:9/mcp';
 
-interface Subject {
+export type AsEndpoint = 'introspection' | 'client_credentials';
+
+export interface Subject {
   readonly label: string;
+  /** Which build or setting, for A/B runs (e.g. "before", "after"); the worker count otherwise. */
+  readonly variant: string;
   readonly workers: number;
   readonly port: number;
   readonly server: WorkerPoolServer;
@@ -42,45 +46,12 @@ export async function workerCurve(ctx: BenchContext): Promise<CaseOutcome> {
   const rows: Row[] = [];
   const cleanups: Array<() => Promise<void>> = [];
   try {
+    const choices = counts.map((workers) => ({ variant: `${workers} worker(s)`, workers }));
     const subjects = [
-      ...(await startResourceServers(counts, cleanups)),
-      ...(await startAuthorizationServers(counts, cleanups)),
+      ...(await startResourceServers(choices, cleanups)),
+      ...(await startAuthorizationServers(choices, cleanups)),
     ];
-    const results = new Map<Subject, Measured[]>();
-    for (const subject of subjects) {
-      await runLoad({
-        port: subject.port,
-        connections: subject.connections,
-        durationMs: ctx.prewarmMs,
-        warmupMs: 0,
-        workload: subject.workload,
-      });
-    }
-    for (let round = 1; round <= ctx.runs; round++) {
-      // Interleaved: every server once per round, in reverse order every other round.
-      const order = round % 2 ? subjects : [...subjects].reverse();
-      for (const subject of order) {
-        const { result, external, attempts } = await measureQuietly(
-          subject.server.pids,
-          () =>
-            runLoad({
-              port: subject.port,
-              connections: subject.connections,
-              durationMs: ctx.durationMs,
-              warmupMs: ctx.warmupMs,
-              workload: subject.workload,
-            }),
-          { log: ctx.log, attempts: ctx.quick ? 1 : 3 },
-        );
-        results.set(subject, [
-          ...(results.get(subject) ?? []),
-          { ...result, externalCpu: external, attempts },
-        ]);
-        ctx.log(
-          `  round ${round}/${ctx.runs} ${subject.label}, ${subject.workers} worker(s): ${result.throughput.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, load generator ${(result.generatorCpuShare * 100).toFixed(0)}% of a core${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}${busyNote(external)}`,
-        );
-      }
-    }
+    const results = await measureInterleaved(ctx, subjects);
     for (const subject of subjects) {
       const runs = results.get(subject) ?? [];
       const one = subjects.find((other) => other.label === subject.label && other.workers === 1);
@@ -122,12 +93,19 @@ export async function workerCurve(ctx: BenchContext): Promise<CaseOutcome> {
 }
 
 /** One RS pool per count, all trusting one in-process AS (its introspection answers are cached). */
-async function startResourceServers(
-  counts: readonly number[],
+export interface PoolChoice {
+  readonly variant: string;
+  readonly workers: number;
+  /** Another build's entry file (A/B runs); the bin when absent. */
+  readonly entry?: string;
+}
+
+export async function startResourceServers(
+  choices: readonly PoolChoice[],
   cleanups: Array<() => Promise<void>>,
 ): Promise<Subject[]> {
   const captured = await captureToolsCall();
-  const ports = await Promise.all(counts.map(() => freePort()));
+  const ports = await Promise.all(choices.map(() => freePort()));
   const resourceUrl = (port: number) => `http://127.0.0.1:${port}/mcp`;
   const as = await startBenchAuthorizationServer({
     resources: ports.map((port) => ({ url: resourceUrl(port), tokenFormat: 'opaque' as const })),
@@ -135,17 +113,21 @@ async function startResourceServers(
   cleanups.push(() => as.close());
   const jar = new CookieJar();
   const subjects: Subject[] = [];
-  for (const [index, workers] of counts.entries()) {
+  for (const [index, { variant, workers, entry }] of choices.entries()) {
     const port = ports[index] as number;
-    const server = await startWorkerPoolServer('rs', [
-      `--workers=${workers}`,
-      '--transport=stateless',
-      `--port=${port}`,
-      `--auth-server=${as.issuer}`,
-      `--resource-url=${resourceUrl(port)}`,
-      `--dev-credentials-file=${as.devCredentialsFile}`,
-      '--log-level=warn',
-    ]);
+    const server = await startWorkerPoolServer(
+      'rs',
+      [
+        `--workers=${workers}`,
+        '--transport=stateless',
+        `--port=${port}`,
+        `--auth-server=${as.issuer}`,
+        `--resource-url=${resourceUrl(port)}`,
+        `--dev-credentials-file=${as.devCredentialsFile}`,
+        '--log-level=warn',
+      ],
+      entry,
+    );
     cleanups.push(() => server.stop());
     const request = toolsCallRequest(captured, port, (await as.signIn(resourceUrl(port), jar)).access_token);
     const answer = await requestOnce(port, request);
@@ -156,6 +138,7 @@ async function startResourceServers(
     }
     subjects.push({
       label: 'RS tools/call (stateless, introspection + cache)',
+      variant,
       workers,
       port,
       server,
@@ -170,33 +153,39 @@ async function startResourceServers(
  * One AS pool per count, each on a data folder of its own: prepared in this process (a job client,
  * a resource server client, one access token), then served by the bin on the same port and issuer.
  */
-async function startAuthorizationServers(
-  counts: readonly number[],
+export async function startAuthorizationServers(
+  choices: readonly PoolChoice[],
   cleanups: Array<() => Promise<void>>,
+  endpoints: readonly AsEndpoint[] = ['introspection', 'client_credentials'],
 ): Promise<Subject[]> {
   const subjects: Subject[] = [];
-  for (const workers of counts) {
+  for (const { variant, workers, entry } of choices) {
     const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-workers-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const prepared = await prepareDataDir(dataDir, port, issuer);
-    const server = await startWorkerPoolServer('as', [
-      `--workers=${workers}`,
-      `--port=${port}`,
-      '--host=127.0.0.1',
-      `--issuer=${issuer}`,
-      `--data-dir=${dataDir}`,
-      `--resource=${RESOURCE}`,
-      '--resource-scopes=user',
-      '--resource-token-format=opaque',
-      '--log-level=warn',
-    ]);
+    const server = await startWorkerPoolServer(
+      'as',
+      [
+        `--workers=${workers}`,
+        `--port=${port}`,
+        '--host=127.0.0.1',
+        `--issuer=${issuer}`,
+        `--data-dir=${dataDir}`,
+        `--resource=${RESOURCE}`,
+        '--resource-scopes=user',
+        '--resource-token-format=opaque',
+        '--log-level=warn',
+      ],
+      entry,
+    );
     cleanups.push(() => server.stop());
     const form = { 'content-type': 'application/x-www-form-urlencoded', host: `127.0.0.1:${port}` };
-    subjects.push(
-      {
+    const all: Record<AsEndpoint, Subject> = {
+      introspection: {
         label: 'AS introspection (SQLite)',
+        variant,
         workers,
         port,
         server,
@@ -216,8 +205,9 @@ async function startAuthorizationServers(
           expectBody: '"active":true',
         },
       },
-      {
+      client_credentials: {
         label: 'AS client_credentials grant (SQLite)',
+        variant,
         workers,
         port,
         server,
@@ -238,7 +228,8 @@ async function startAuthorizationServers(
           expectBody: '"access_token"',
         },
       },
-    );
+    };
+    subjects.push(...endpoints.map((endpoint) => all[endpoint]));
   }
   return subjects;
 }
@@ -297,4 +288,45 @@ async function prepareDataDir(
   } finally {
     await as.close();
   }
+}
+
+/** A prewarm for each subject, then `ctx.runs` rounds, every subject once per round, order reversed every other round. */
+export async function measureInterleaved(
+  ctx: BenchContext,
+  subjects: readonly Subject[],
+  options: { attempts?: number } = {},
+): Promise<Map<Subject, Measured[]>> {
+  const results = new Map<Subject, Measured[]>();
+  for (const subject of subjects) {
+    await runLoad({
+      port: subject.port,
+      connections: subject.connections,
+      durationMs: ctx.prewarmMs,
+      warmupMs: 0,
+      workload: subject.workload,
+    });
+  }
+  for (let round = 1; round <= ctx.runs; round++) {
+    // Interleaved: every server once per round, in reverse order every other round.
+    const order = round % 2 ? subjects : [...subjects].reverse();
+    for (const subject of order) {
+      const { result, external, attempts } = await measureQuietly(
+        subject.server.pids,
+        () =>
+          runLoad({
+            port: subject.port,
+            connections: subject.connections,
+            durationMs: ctx.durationMs,
+            warmupMs: ctx.warmupMs,
+            workload: subject.workload,
+          }),
+        { log: ctx.log, attempts: options.attempts ?? (ctx.quick ? 1 : 3) },
+      );
+      results.set(subject, [...(results.get(subject) ?? []), { ...result, externalCpu: external, attempts }]);
+      ctx.log(
+        `  round ${round}/${ctx.runs} ${subject.label}, ${subject.variant}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, load generator ${(result.generatorCpuShare * 100).toFixed(0)}% of a core${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}${busyNote(external)}`,
+      );
+    }
+  }
+  return results;
 }

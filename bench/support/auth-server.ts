@@ -90,16 +90,23 @@ export async function dropSchema(target: PostgresTarget): Promise<void> {
   }
 }
 
-export async function startBenchAuthorizationServer(options: {
-  resources: readonly BenchResource[];
-  postgres?: PostgresTarget;
-}): Promise<BenchAuthorizationServer> {
+/**
+ * `start` is `startAuthorizationServer` of this build by default; an A/B run (bench/ab.ts) passes
+ * an earlier build's.
+ */
+export async function startBenchAuthorizationServer(
+  options: {
+    resources: readonly BenchResource[];
+    postgres?: PostgresTarget;
+  },
+  start: typeof startAuthorizationServer = startAuthorizationServer,
+): Promise<BenchAuthorizationServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-'));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   // The scopes the bench's resource servers (the demo MCP server) require.
   const scopes = DEMO_SCOPES.map(({ name, description }) => ({ name, description }));
-  const as = await startAuthorizationServer(
+  const as = await start(
     {
       port,
       host: '127.0.0.1',

@@ -18,11 +18,16 @@ export interface WorkerPoolServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `program` with `args`; `entry` runs another build of it instead of the bin (an A/B run's
+ * earlier build: its `cli.js` or `cli/main.js`).
+ */
 export async function startWorkerPoolServer(
   program: keyof typeof BINS,
   args: readonly string[],
+  entry: string = BINS[program],
 ): Promise<WorkerPoolServer> {
-  const child: ChildProcess = spawn(process.execPath, [BINS[program], ...args], {
+  const child: ChildProcess = spawn(process.execPath, [entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
