@@ -5,7 +5,9 @@
  *
  *   git stash && npm run build && cp -r packages/resource-server/dist bench-results/before-rs && git stash pop && npm run build
  *   node bench/ab.ts --program=rs --before=bench-results/before-rs [--runs=5] [--duration=3] [--connections=16,64]
- *   node bench/ab.ts --program=as --before=bench-results/before-as [--postgres] [--runs=5] [--duration=3]
+ *   (the AS: mkdir bench-results/before-as && cp -r packages/authorization-server/{dist,assets} bench-results/before-as,
+ *   since its pages read ../assets)
+ *   node bench/ab.ts --program=as --before=bench-results/before-as/dist [--postgres] [--runs=5] [--duration=3]
  *
  * `rs`: both builds' `mcp-auth-rs --transport stateless` (introspection + cache) with the captured
  * 2026-07-28 `tools/call`. `as`: both builds' `startAuthorizationServer` in this process (each on

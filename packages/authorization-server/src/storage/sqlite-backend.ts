@@ -11,6 +11,7 @@ import {
   consumeRefusal,
   DuplicateAccountError,
   type ListedRecord,
+  PURGE_BATCH_ROWS,
   type StorageBackend,
   type StoredRecord,
   type UpsertRecord,
@@ -98,7 +99,11 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     ),
     destroy: db.prepare('DELETE FROM artifacts WHERE model = ? AND key = ?'),
     revokeByGrantId: db.prepare('DELETE FROM artifacts WHERE grant_id = ?'),
-    purgeExpired: db.prepare('DELETE FROM artifacts WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    // The partial index artifacts_expires_at finds the batch; rowids delete it.
+    purgeExpiredBatch: db.prepare(
+      `DELETE FROM artifacts WHERE rowid IN (SELECT rowid FROM artifacts
+         WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ${PURGE_BATCH_ROWS})`,
+    ),
     extendExpiry: db.prepare(
       'UPDATE artifacts SET expires_at = ? WHERE model = ? AND key = ? AND expires_at > ? AND expires_at < ?',
     ),
@@ -141,7 +146,15 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
       statements.revokeByGrantId.run(grantId);
     },
     async purgeExpired(now = epochSeconds()) {
-      return Number(statements.purgeExpired.run(now).changes);
+      let deleted = 0;
+      for (;;) {
+        const batch = Number(statements.purgeExpiredBatch.run(now).changes);
+        deleted += batch;
+        if (batch < PURGE_BATCH_ROWS) return deleted;
+        // Each batch is its own short write: requests waiting on the event loop, and other
+        // processes waiting for the write lock, go between two batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async extendExpiry(model, key, expiresAt) {
       statements.extendExpiry.run(expiresAt, model, key, epochSeconds(), expiresAt);
