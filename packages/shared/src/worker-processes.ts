@@ -110,6 +110,8 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<numbe
   const workers = new Map<number, Worker>();
   let stopping = false;
   const crashes: number[] = [];
+  // Kept referenced: while every worker is down, a pending restart is what keeps the primary alive.
+  const restarts = new Set<NodeJS.Timeout>();
 
   const start = (slot: number): Promise<{ worker: Worker; banner: string }> => {
     const worker = cluster.fork();
@@ -147,7 +149,8 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<numbe
       signal,
       restartInMs: delayMs,
     });
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      restarts.delete(timer);
       if (stopping) return;
       start(slot).then(
         ({ worker }) => {
@@ -159,7 +162,8 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<numbe
           if (!stopping) scheduleRestart(slot, error.pid, error.code, error.signal);
         },
       );
-    }, delayMs).unref();
+    }, delayMs);
+    restarts.add(timer);
   };
   const watch = (slot: number, worker: Worker) => {
     worker.once('exit', (code, signal) => {
@@ -183,6 +187,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<numbe
   );
   await stopRequested;
   stopping = true;
+  for (const timer of restarts) clearTimeout(timer);
   await stopAll(workers, options.stopTimeoutMs);
   return 0;
 }
@@ -207,10 +212,11 @@ export class WorkerStartError extends Error {
   }
 }
 
+/** SIGINT or SIGTERM; later ones are ignored, so a second Ctrl-C does not cut the workers' close short. */
 function signalToPrimary(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
 }
 
