@@ -42,6 +42,12 @@ describe('mcp-auth-rs --workers', () => {
       assert.equal(initialized.status, 200, await initialized.clone().text());
       assert.equal(initialized.headers.get('mcp-session-id'), null);
       await initialized.text();
+      // No session to stream or end: the GET stream and DELETE of 2025 sessions are 405 here.
+      const stream = await fetch(resourceUrl, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      });
+      assert.equal(stream.status, 405);
+      await stream.text();
 
       process.kill(pids[0] as number, 'SIGKILL');
       await pool.waitFor(/"msg":"worker restarted"/);
