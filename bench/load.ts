@@ -59,6 +59,12 @@ export interface LoadResult {
   readonly maxMs: number;
   readonly statuses: Record<string, number>;
   readonly firstError?: string;
+  /**
+   * CPU time of the load generator's own thread over the measured window, as a share of one
+   * core (1 = a whole core): on a small machine what the servers could not have, and when near
+   * 1 a sign that the generator, not the server, set the pace.
+   */
+  readonly generatorCpuShare: number;
 }
 
 const HOST = '127.0.0.1';
@@ -144,6 +150,10 @@ async function generate(options: LoadOptions): Promise<LoadResult> {
     errors += 1;
     firstError ??= message;
   };
+  let cpuAtMeasureStart = process.threadCpuUsage();
+  const cpuMark = setTimeout(() => {
+    cpuAtMeasureStart = process.threadCpuUsage();
+  }, options.warmupMs);
 
   async function loop(index: number): Promise<void> {
     let refreshToken = workload.kind === 'refresh-chain' ? workload.refreshTokens[index] : undefined;
@@ -199,6 +209,8 @@ async function generate(options: LoadOptions): Promise<LoadResult> {
 
   await Promise.all(Array.from({ length: connections }, (_, index) => loop(index)));
   const windowMs = Math.max(1, performance.now() - measureFrom);
+  clearTimeout(cpuMark);
+  const cpu = process.threadCpuUsage(cpuAtMeasureStart);
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
   return {
@@ -213,6 +225,7 @@ async function generate(options: LoadOptions): Promise<LoadResult> {
     maxMs: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
     statuses,
     ...(firstError ? { firstError } : {}),
+    generatorCpuShare: (cpu.user + cpu.system) / 1000 / windowMs,
   };
 }
 

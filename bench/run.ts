@@ -3,7 +3,7 @@
  * table and writes the numbers (with the machine they came from) to bench-results/latest.json.
  * A benchmark, not a test: the exit code says whether it ran, never how fast things were.
  *
- *   node bench/run.ts [--quick] [--only=rs,as,client,memory,peer] [--runs=N] [--duration=SECONDS] [--out=FILE]
+ *   node bench/run.ts [--quick] [--only=rs,as,client,memory,peer,workers,growth] [--runs=N] [--duration=SECONDS] [--out=FILE]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,9 +12,11 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { asThroughput } from './cases/as-throughput.ts';
 import { clientFirstResult } from './cases/client-first-result.ts';
+import { dataGrowth } from './cases/data-growth.ts';
 import { peerSdkV1 } from './cases/peer-sdk-v1.ts';
 import { rsSessionMemory } from './cases/rs-session-memory.ts';
 import { rsToolsCall } from './cases/rs-tools-call.ts';
+import { workerCurve } from './cases/workers.ts';
 import { BUSY_THRESHOLD, cpuSnapshot, externalShare, speedIndex } from './support/interference.ts';
 import {
   type BenchContext,
@@ -31,6 +33,8 @@ const CASES = {
   client: { title: 'Client: launch to first tool result', run: clientFirstResult },
   memory: { title: 'RS: memory per 2025-era session', run: rsSessionMemory },
   peer: { title: 'Peer: the MCP SDK v1 OAuth example beside our RS', run: peerSdkV1 },
+  workers: { title: 'Workers: AS and RS throughput with --workers 1, 2, N', run: workerCurve },
+  growth: { title: 'Data growth: AS throughput with 10k and 100k stored grants', run: dataGrowth },
 } as const;
 type CaseName = keyof typeof CASES;
 
@@ -46,7 +50,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'node bench/run.ts [--quick] [--only=rs,as,client,memory,peer] [--runs=N] [--duration=SECONDS] [--out=FILE]\n',
+    'node bench/run.ts [--quick] [--only=rs,as,client,memory,peer,workers,growth] [--runs=N] [--duration=SECONDS] [--out=FILE]\n',
   );
   process.exit(0);
 }
@@ -54,7 +58,7 @@ const quick = values.quick ?? false;
 // The optional peer runs in full mode only (or when asked for), to keep --quick short.
 const defaults: CaseName[] = quick
   ? ['rs', 'as', 'client', 'memory']
-  : ['rs', 'as', 'client', 'memory', 'peer'];
+  : ['rs', 'as', 'client', 'memory', 'peer', 'workers', 'growth'];
 const selected = (values.only?.split(',').map((name) => name.trim()) ?? defaults) as CaseName[];
 for (const name of selected) {
   if (!(name in CASES)) {

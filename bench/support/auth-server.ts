@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
+import { type StorageBackend, silentLogger, startAuthorizationServer } from '@mcp-auth/authorization-server';
 import { DEMO_SCOPES, DEV_INTROSPECTION_FILE } from '@mcp-auth/shared';
 import { CookieJar } from '@mcp-auth/test-support/cookie-jar';
 import { authorize, basicAuth, redeemCode, registerPublicClient } from '@mcp-auth/test-support/oauth-flow';
@@ -90,16 +90,27 @@ export async function dropSchema(target: PostgresTarget): Promise<void> {
   }
 }
 
-export async function startBenchAuthorizationServer(options: {
-  resources: readonly BenchResource[];
-  postgres?: PostgresTarget;
-}): Promise<BenchAuthorizationServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-'));
+/**
+ * `start` is `startAuthorizationServer` of this build by default; an A/B run (bench/ab.ts) passes
+ * an earlier build's.
+ */
+export async function startBenchAuthorizationServer(
+  options: {
+    resources: readonly BenchResource[];
+    postgres?: PostgresTarget;
+    /** Storage the caller opened (and closes), to reach it beside the server (the data-growth case). */
+    backend?: StorageBackend;
+    /** The data folder to use (the caller's, with `backend`); a temporary one otherwise. */
+    dataDir?: string;
+  },
+  start: typeof startAuthorizationServer = startAuthorizationServer,
+): Promise<BenchAuthorizationServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mcp-auth-bench-as-')));
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   // The scopes the bench's resource servers (the demo MCP server) require.
   const scopes = DEMO_SCOPES.map(({ name, description }) => ({ name, description }));
-  const as = await startAuthorizationServer(
+  const as = await start(
     {
       port,
       host: '127.0.0.1',
@@ -117,7 +128,7 @@ export async function startBenchAuthorizationServer(options: {
         : {}),
       rateLimits: { registrationPerMinute: 10_000, failedSignInsPerMinute: 10_000 },
     },
-    { logger: silentLogger },
+    { logger: silentLogger, ...(options.backend ? { backend: options.backend } : {}) },
   );
   try {
     await as.accounts.create(USER.username, USER.password);

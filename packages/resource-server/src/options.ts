@@ -16,7 +16,8 @@ export const resourceServerOptionsSchema = z
     authServer: httpUrl('--auth-server'),
     /** The canonical URI of this MCP endpoint (RFC 9728 `resource`); default http://localhost:<port>/mcp. */
     resourceUrl: httpUrl('--resource-url').optional(),
-    transport: z.enum(['streamable-http', 'sse', 'all']).default('all'),
+    /** `stateless`: Streamable HTTP with no sessions, for any revision (required by `--workers` above 1). */
+    transport: z.enum(['streamable-http', 'sse', 'all', 'stateless']).default('all'),
     tokenVerification: z.enum(['introspection', 'jwt']).default('introspection'),
     introspection: z
       .object({

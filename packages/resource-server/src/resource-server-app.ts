@@ -21,6 +21,7 @@ import {
 import { ServerStats } from './tools/server-stats.ts';
 import { createDeprecatedSseEndpoint, ssePaths } from './transports/deprecated-sse.ts';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from './transports/session-registry.ts';
+import { createStatelessHttpEndpoint } from './transports/stateless-http.ts';
 import { createStreamableHttpEndpoint } from './transports/streamable-http.ts';
 
 /** What the MCP endpoint needs once the AS is known and a verifier exists. */
@@ -30,7 +31,8 @@ export interface ResourceServerAppConfig {
   readonly port: number;
   readonly authorizationServer: string;
   readonly verifier: TokenVerifier;
-  readonly transport: 'streamable-http' | 'sse' | 'all';
+  /** `stateless`: Streamable HTTP without sessions for every revision (what `--workers N` needs). */
+  readonly transport: 'streamable-http' | 'sse' | 'all' | 'stateless';
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly dangerouslyAcceptAnyAudience: boolean;
@@ -93,9 +95,11 @@ export function createResourceServerApp(config: ResourceServerAppConfig): Resour
   const streamable =
     config.transport === 'sse'
       ? undefined
-      : createStreamableHttpEndpoint(buildServer, onError, sessionLimits, now);
+      : config.transport === 'stateless'
+        ? createStatelessHttpEndpoint(buildServer, onError)
+        : createStreamableHttpEndpoint(buildServer, onError, sessionLimits, now);
   const sse =
-    config.transport === 'streamable-http'
+    config.transport === 'streamable-http' || config.transport === 'stateless'
       ? undefined
       : createDeprecatedSseEndpoint(buildServer, ssePath.messages, sessionLimits, now);
 

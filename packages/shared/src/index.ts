@@ -63,3 +63,14 @@ export {
   type Environment,
   sameOriginServerDataDir,
 } from './user-folders.ts';
+export {
+  isWorkerProcess,
+  leaveWorkerPool,
+  MAX_WORKERS,
+  reportWorkerReady,
+  type SuperviseOptions,
+  superviseWorkers,
+  WorkerStartError,
+  workerStopRequested,
+  workersFlag,
+} from './worker-processes.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import { UsageError, wholeNumberFlag, workersFlag } from '@mcp-auth/shared';
 import { AUDIT_LOG_VARIABLE } from '../admin/admin-audit.ts';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
@@ -25,11 +25,14 @@ const SERVE_FLAGS = {
   'audit-log': { type: 'string' },
   'dangerously-allow-loopback-client-metadata': { type: 'boolean' },
   'dangerously-allow-insecure-issuer': { type: 'boolean' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export interface ServeArgs {
   readonly help: boolean;
+  /** `--workers`: processes serving the one port (1 unless asked; see worker-processes.ts). */
+  readonly workers: number;
   readonly options: AuthorizationServerOptionsInput;
 }
 
@@ -39,8 +42,16 @@ export function parseServeArgs(argv: string[], env: Readonly<Record<string, stri
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = values.port ?? env.PORT;
   const config = values.config !== undefined ? readConfigFile(values.config) : {};
+  const workers = values.workers !== undefined ? workersFlag(values.workers) : 1;
+  if (workers > 1 && values['metrics-port'] !== undefined) {
+    throw new UsageError(
+      `--metrics-port serves one process's counters, so it needs --workers 1, not ${workers}; ` +
+        'run the metrics on a single-worker instance, or leave --metrics-port out',
+    );
+  }
   return {
     help: values.help === true,
+    workers,
     options: {
       ...(port !== undefined ? { port: parsePort(port) } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),

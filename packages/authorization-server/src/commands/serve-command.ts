@@ -1,6 +1,19 @@
-import { DEFAULT_AUTHORIZATION_SERVER_PORT, UsageError } from '@mcp-auth/shared';
+import {
+  createLogger,
+  DEFAULT_AUTHORIZATION_SERVER_PORT,
+  isWorkerProcess,
+  leaveWorkerPool,
+  reportWorkerReady,
+  superviseWorkers,
+  UsageError,
+  workerStopRequested,
+} from '@mcp-auth/shared';
 import { z } from 'zod';
-import { describeOptionErrors } from '../options.ts';
+import {
+  type AuthorizationServerOptionsInput,
+  authorizationServerOptionsSchema,
+  describeOptionErrors,
+} from '../options.ts';
 import { type RunningAuthorizationServer, startAuthorizationServer } from '../server.ts';
 import { parseServeArgs } from './serve-arguments.ts';
 
@@ -44,6 +57,8 @@ Options:
   --verbose           on an error, print its stack and causes too
   --audit-log FILE    append the security audit log (JSON lines) to FILE instead of the log
                       stream (also "auditLog" in --config; env MCP_AUTH_AS_AUDIT_LOG)
+  --workers N         processes serving the port (default 1; auto = one per CPU); they share
+                      the database, keys and rate limits; not with --metrics-port
   --dangerously-allow-loopback-client-metadata
                       development only: fetch Client ID Metadata Documents from loopback
   --dangerously-allow-insecure-issuer
@@ -61,17 +76,55 @@ export async function runServeCommand(
     io.stdout.write(`${SERVE_USAGE}\n`);
     return 0;
   }
-  let server: RunningAuthorizationServer;
-  try {
-    server = await startAuthorizationServer(args.options);
-  } catch (error) {
-    if (error instanceof z.ZodError) throw new UsageError(describeOptionErrors(error));
-    throw error;
-  }
+  if (isWorkerProcess()) return serveAsWorker(args.options);
+  if (args.workers > 1) return superviseAuthorizationServers(args.workers, args.options, io);
+  const server = await start(args.options);
   io.stdout.write(banner(server));
   await waitForShutdownSignal();
   await server.close();
   io.stdout.write('MCP Authorization Server stopped.\n');
+  return 0;
+}
+
+async function start(options: AuthorizationServerOptionsInput): Promise<RunningAuthorizationServer> {
+  try {
+    return await startAuthorizationServer(options);
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new UsageError(describeOptionErrors(error));
+    throw error;
+  }
+}
+
+/**
+ * `--workers N`: this process only supervises; N workers run the server on the one port. What
+ * they share lives in storage: the SQLite file (WAL mode, `busy_timeout`) or PostgreSQL holds the
+ * artifacts, accounts and rate-limit windows; the keys are the data folder's secrets.json or the
+ * database's server_secrets, reread by every worker (keys/key-refresh.ts).
+ */
+async function superviseAuthorizationServers(
+  count: number,
+  options: AuthorizationServerOptionsInput,
+  io: { stdout: NodeJS.WriteStream },
+): Promise<number> {
+  const parsed = authorizationServerOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new UsageError(describeOptionErrors(parsed.error));
+  const code = await superviseWorkers({
+    count,
+    logger: createLogger({ level: parsed.data.logLevel }).child({ role: 'primary' }),
+    onReady: (text, pids) =>
+      io.stdout.write(`${text.trimEnd()}\n  workers        ${count} processes (${pids.join(', ')})\n\n`),
+  });
+  io.stdout.write('MCP Authorization Server stopped.\n');
+  return code;
+}
+
+/** One of the `--workers` processes: serve until the primary (or a signal) says stop. */
+async function serveAsWorker(options: AuthorizationServerOptionsInput): Promise<number> {
+  const server = await start(options);
+  reportWorkerReady(banner(server));
+  await workerStopRequested();
+  await server.close();
+  leaveWorkerPool();
   return 0;
 }
 

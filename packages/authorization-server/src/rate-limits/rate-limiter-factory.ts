@@ -2,8 +2,8 @@ import { memoryRateLimiter } from './memory-rate-limiter.ts';
 import type { RateLimiterFactory, SharedRateLimits } from './rate-limiter.ts';
 
 /**
- * The AS's limiters: shared by every instance when the storage backend can share them
- * (PostgreSQL), else per process. `clock` (epoch ms) is what their windows follow; tests move it.
+ * The AS's limiters: shared by every process on the storage backend when it can share
+ * them (SQLite and PostgreSQL do), else per process. `clock` (epoch ms) is what their windows follow; tests move it.
  */
 export function rateLimiterFactory(
   shared: SharedRateLimits | undefined,

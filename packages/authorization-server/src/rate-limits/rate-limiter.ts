@@ -1,7 +1,7 @@
 /**
  * Fixed-window rate limiting keyed by a string (an IP address, or a username). A limiter is kept
  * in memory for one process (memory-rate-limiter.ts), or in a store every instance shares (the
- * PostgreSQL backend's), behind the same interface.
+ * SQLite file's or PostgreSQL's table), behind the same interface.
  */
 export interface RateLimitDecision {
   readonly allowed: boolean;

@@ -1,6 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
 import { openSqliteConnection, type SqliteConnectionOptions } from './sqlite-connection.ts';
 import { explainSqliteError } from './sqlite-errors.ts';
+import { sqliteRateLimits } from './sqlite-rate-limits.ts';
 import {
   type AccountRecord,
   type AccountStore,
@@ -9,6 +11,7 @@ import {
   consumeRefusal,
   DuplicateAccountError,
   type ListedRecord,
+  PURGE_BATCH_ROWS,
   type StorageBackend,
   type StoredRecord,
   type UpsertRecord,
@@ -29,6 +32,7 @@ export function openSqliteBackend(options: SqliteConnectionOptions): StorageBack
   return {
     artifacts: explainingErrors(sqliteArtifactStore(db), options.path),
     accounts: explainingErrors(sqliteAccountStore(db), options.path),
+    rateLimits: explainedRateLimits(sqliteRateLimits(db), options.path),
     async close() {
       if (closed) return;
       closed = true;
@@ -50,6 +54,14 @@ function explainingErrors<Store extends object>(store: Store, path: string): Sto
     };
   }
   return explained as Store;
+}
+
+/** The limiters' SQLite errors as `StorageError`s too (`limiter` itself only prepares a closure). */
+function explainedRateLimits(rateLimits: SharedRateLimits, path: string): SharedRateLimits {
+  return {
+    limiter: (name, limit, now) => explainingErrors(rateLimits.limiter(name, limit, now), path),
+    purgeExpired: explainingErrors({ purgeExpired: rateLimits.purgeExpired }, path).purgeExpired,
+  };
 }
 
 interface ArtifactRow {
@@ -87,7 +99,11 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
     ),
     destroy: db.prepare('DELETE FROM artifacts WHERE model = ? AND key = ?'),
     revokeByGrantId: db.prepare('DELETE FROM artifacts WHERE grant_id = ?'),
-    purgeExpired: db.prepare('DELETE FROM artifacts WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    // The partial index artifacts_expires_at finds the batch; rowids delete it.
+    purgeExpiredBatch: db.prepare(
+      `DELETE FROM artifacts WHERE rowid IN (SELECT rowid FROM artifacts
+         WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ${PURGE_BATCH_ROWS})`,
+    ),
     extendExpiry: db.prepare(
       'UPDATE artifacts SET expires_at = ? WHERE model = ? AND key = ? AND expires_at > ? AND expires_at < ?',
     ),
@@ -130,7 +146,15 @@ function sqliteArtifactStore(db: DatabaseSync): ArtifactStore {
       statements.revokeByGrantId.run(grantId);
     },
     async purgeExpired(now = epochSeconds()) {
-      return Number(statements.purgeExpired.run(now).changes);
+      let deleted = 0;
+      for (;;) {
+        const batch = Number(statements.purgeExpiredBatch.run(now).changes);
+        deleted += batch;
+        if (batch < PURGE_BATCH_ROWS) return deleted;
+        // Each batch is its own short write: requests waiting on the event loop, and other
+        // processes waiting for the write lock, go between two batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     async extendExpiry(model, key, expiresAt) {
       statements.extendExpiry.run(expiresAt, model, key, epochSeconds(), expiresAt);

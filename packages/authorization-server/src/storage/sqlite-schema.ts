@@ -104,4 +104,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN last_sign_in_at INTEGER;
   ALTER TABLE accounts ADD COLUMN locked_at INTEGER;
   `,
+  // 4 → 5: rate-limit windows in the database (sqlite-rate-limits.ts), so that the processes of
+  // `--workers N` on one file enforce one limit together, as PostgreSQL's instances do: one row per
+  // limiter and key, holding its current fixed window.
+  `
+  CREATE TABLE rate_limits (
+    key          TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    used         INTEGER NOT NULL
+  );
+  `,
 ];

@@ -15,7 +15,9 @@ import type { SharedRateLimits } from '../rate-limits/rate-limiter.ts';
  *   `{ outcome: 'consumed' }`; the others get `'already-consumed'`. A missing or expired record
  *   gives `'not-found'`.
  * - `revokeByGrantId` deletes every record of every model carrying that grant id.
- * - `purgeExpired` deletes records expired before `now` and returns how many it deleted.
+ * - `purgeExpired` deletes records expired before `now` and returns how many it deleted. It
+ *   deletes in bounded batches (PURGE_BATCH_ROWS) and lets other work run between them, so a
+ *   backlog of expired rows never stalls the requests served meanwhile.
  * - `extendExpiry` only ever moves a live record's expiry later; a record without an expiry keeps
  *   none, and a missing or expired record stays missing.
  * - `countExpiring` counts the live records of one model that carry an expiry.
@@ -147,9 +149,16 @@ export interface StorageBackend {
    */
   readonly secrets?: SecretsStore;
   /**
-   * Rate limits every instance on this backend shares (DCR, sign-in throttling). Without them,
-   * each process limits on its own.
+   * Rate limits every instance on this backend shares (DCR, sign-in throttling): both backends
+   * keep them (the SQLite file for the processes of `--workers N`, PostgreSQL for every
+   * instance). Without them (a backend for tests), each process limits on its own.
    */
   readonly rateLimits?: SharedRateLimits;
   close(): Promise<void>;
 }
+
+/**
+ * Rows one purge statement deletes at most. SQLite runs in the server's thread: a batch of this
+ * size takes a few milliseconds, after which waiting requests are served before the next one.
+ */
+export const PURGE_BATCH_ROWS = 1000;

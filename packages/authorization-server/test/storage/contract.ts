@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DuplicateAccountError, type StorageBackend } from '../../src/storage/storage-backend.ts';
+import {
+  DuplicateAccountError,
+  PURGE_BATCH_ROWS,
+  type StorageBackend,
+} from '../../src/storage/storage-backend.ts';
 
 /**
  * The contract every StorageBackend honours (see src/storage/storage-backend.ts). SQLite runs it
@@ -118,6 +122,30 @@ export function runStorageContract(
       await backend.artifacts.upsert({ model: 'P', key: live, payload: {}, expiresAt: at + 600 });
       assert.equal(await backend.artifacts.purgeExpired(at), 2);
       assert.ok(await backend.artifacts.find('P', live));
+    });
+
+    it('purgeExpired works through a backlog larger than one batch: every expired row, no live one', async () => {
+      const at = now();
+      await backend.artifacts.purgeExpired(at);
+      const model = unique('Backlog');
+      const expired = PURGE_BATCH_ROWS * 2 + 7;
+      for (let index = 0; index < expired; index++) {
+        await backend.artifacts.upsert({
+          model,
+          key: `k${index}`,
+          payload: {},
+          expiresAt: at - 1 - (index % 50),
+        });
+      }
+      const live = Array.from({ length: 5 }, (_, index) => `live${index}`);
+      for (const key of live)
+        await backend.artifacts.upsert({ model, key, payload: {}, expiresAt: at + 600 });
+      assert.equal(await backend.artifacts.purgeExpired(at), expired);
+      assert.deepEqual(
+        (await backend.artifacts.listLive(model, at)).map((record) => record.key).sort(),
+        live,
+      );
+      assert.equal(await backend.artifacts.find(model, 'k0'), undefined);
     });
 
     it('extendExpiry moves a live expiry later only, never gives one, never revives', async () => {

@@ -15,9 +15,12 @@ export interface CodeFlow {
   readonly redirectUri: string;
 }
 
-/** Registers a public client at `issuer` and signs `user` in there, up to the code. */
-export async function codeFlowAt(issuer: string, user: Credentials): Promise<CodeFlow> {
-  const client = await registerPublicClient(issuer);
+/**
+ * Registers a public client at `issuer` (or uses `clientId`, one registered before) and signs
+ * `user` in there, up to the code.
+ */
+export async function codeFlowAt(issuer: string, user: Credentials, clientId?: string): Promise<CodeFlow> {
+  const client = clientId ? { client_id: clientId } : await registerPublicClient(issuer);
   const outcome = await authorize(issuer, {
     clientId: client.client_id,
     scope: 'user',
@@ -38,8 +41,9 @@ export async function signInAt(
   issuer: string,
   user: Credentials,
   redeemAt = issuer,
+  clientId?: string,
 ): Promise<{ clientId: string; tokens: TokenSet }> {
-  const flow = await codeFlowAt(issuer, user);
+  const flow = await codeFlowAt(issuer, user, clientId);
   const response = await redeemCode(redeemAt, flow);
   assert.equal(response.status, 200, await response.clone().text());
   return { clientId: flow.clientId, tokens: (await response.json()) as TokenSet };

@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_ISSUER, DEFAULT_RESOURCE_SERVER_PORT, UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import {
+  DEFAULT_ISSUER,
+  DEFAULT_RESOURCE_SERVER_PORT,
+  UsageError,
+  wholeNumberFlag,
+  workersFlag,
+} from '@mcp-auth/shared';
 import type { ResourceServerOptionsInput } from '../options.ts';
 
 export const USAGE = `Usage: mcp-auth-rs [--port=${DEFAULT_RESOURCE_SERVER_PORT}] [--auth-server=${DEFAULT_ISSUER}] [--transport=all] [options]
@@ -13,7 +19,8 @@ Options:
   --auth-server URL             the authorization server's issuer (default ${DEFAULT_ISSUER};
                                 env MCP_AUTH_RS_AUTH_SERVER)
   --resource-url URL            this server's canonical MCP URL (default http://localhost:<port>/mcp)
-  --transport T                 streamable-http, sse (deprecated HTTP+SSE) or all (default)
+  --transport T                 streamable-http, sse (deprecated HTTP+SSE), all (default), or
+                                stateless: Streamable HTTP with no sessions for any revision
   --token-verification V        introspection (default, RFC 7662) or jwt (RFC 9068)
   --introspection-client-id ID  credentials for introspection (env MCP_AUTH_RS_CLIENT_ID)
   --introspection-client-secret S
@@ -34,6 +41,9 @@ Options:
   --metrics-port N              serve Prometheus /metrics on this port (off by default)
   --metrics-host H              address of the metrics listener (default 127.0.0.1)
   --log-level L                 debug, info (default), warn, error
+  --workers N                   processes serving the port (default 1; auto = one per CPU);
+                                above 1 needs --transport stateless (a session lives in one
+                                process); not with --metrics-port
   --verbose                     on an error, print its stack and causes too
   -h, --help                    show this help`;
 
@@ -60,6 +70,7 @@ export const FLAGS = {
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
   'log-level': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,7 +78,7 @@ export const FLAGS = {
 export function parseResourceServerArgs(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
-): { help: boolean; options: ResourceServerOptionsInput } {
+): { help: boolean; workers: number; options: ResourceServerOptionsInput } {
   let parsed: ReturnType<
     typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
   >;
@@ -86,8 +97,10 @@ export function parseResourceServerArgs(
   }
   // The seed's spelling is streamable-http; MCP_TRANSPORT_TYPE-style streamable_http is accepted too.
   const transport = values.transport?.replace('_', '-');
+  const workers = workersFromFlag(values.workers, transport, values['metrics-port']);
   return {
     help: values.help === true,
+    workers,
     options: {
       authServer: values['auth-server'] ?? env.MCP_AUTH_RS_AUTH_SERVER ?? DEFAULT_ISSUER,
       ...(port !== undefined ? { port: wholeNumberFlag('--port', port, 65535) } : {}),
@@ -135,6 +148,35 @@ export function parseResourceServerArgs(
       ...metricsFrom(values['metrics-port'], values['metrics-host']),
     },
   };
+}
+
+/**
+ * `--workers N`: node:cluster hands each connection to any worker, and nothing routes a request
+ * by its `Mcp-Session-Id`, so a 2025 session (or a deprecated SSE stream) opened in one worker
+ * would be unknown to the others. Above one worker the RS therefore serves without sessions
+ * (`--transport stateless`), or refuses to start.
+ */
+function workersFromFlag(
+  value: string | undefined,
+  transport: string | undefined,
+  metricsPort: string | undefined,
+): number {
+  const workers = value !== undefined ? workersFlag(value) : 1;
+  if (workers > 1 && transport !== 'stateless') {
+    throw new UsageError(
+      `--workers ${workers} needs --transport stateless: a 2025-era session (Mcp-Session-Id) or a ` +
+        `deprecated SSE stream lives in the one process that opened it, and each worker gets any ` +
+        `connection; add --transport stateless (2025 clients are then served without sessions) or ` +
+        `run one worker`,
+    );
+  }
+  if (workers > 1 && metricsPort !== undefined) {
+    throw new UsageError(
+      `--metrics-port serves one process's counters, so it needs --workers 1, not ${workers}; ` +
+        'leave --metrics-port out, or run the metrics on a single-worker instance',
+    );
+  }
+  return workers;
 }
 
 /** `/metrics` on its own listener, only when `--metrics-port` is given. */

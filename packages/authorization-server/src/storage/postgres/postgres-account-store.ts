@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { type AccountRecord, type AccountStore, DuplicateAccountError } from '../storage-backend.ts';
+import { namedStatements } from './named-statements.ts';
 
 /** `bigint` columns arrive as strings (they may exceed 2^53); epoch seconds never do. */
 const toNumber = (value: string | number): number => Number(value);
@@ -34,7 +35,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 export function postgresAccountStore(pool: Pool, accounts: string): AccountStore {
   const columns = 'id, username, password_hash, created_at, last_sign_in_at, locked_at';
   // `lower(username)` everywhere so lookups use the unique index `accounts_username_lower`.
-  const sql = {
+  const sql = namedStatements('accounts', {
     create: `INSERT INTO ${accounts} (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)`,
     findById: `SELECT ${columns} FROM ${accounts} WHERE id = $1`,
     findByUsername: `SELECT ${columns} FROM ${accounts} WHERE lower(username) = lower($1)`,
@@ -44,12 +45,15 @@ export function postgresAccountStore(pool: Pool, accounts: string): AccountStore
     setLocked: `UPDATE ${accounts} SET locked_at = $2 WHERE lower(username) = lower($1)`,
     list: `SELECT ${columns} FROM ${accounts} ORDER BY lower(username), username`,
     count: `SELECT count(*) AS n FROM ${accounts}`,
-  } as const;
+  });
 
   return {
     async create(account) {
       try {
-        await pool.query(sql.create, [account.id, account.username, account.passwordHash, account.createdAt]);
+        await pool.query({
+          ...sql.create,
+          values: [account.id, account.username, account.passwordHash, account.createdAt],
+        });
       } catch (error) {
         if (isUniqueViolation(error, 'accounts_username_lower')) {
           throw new DuplicateAccountError(account.username);
@@ -58,22 +62,22 @@ export function postgresAccountStore(pool: Pool, accounts: string): AccountStore
       }
     },
     async findById(id) {
-      return toAccount((await pool.query<AccountRow>(sql.findById, [id])).rows[0]);
+      return toAccount((await pool.query<AccountRow>({ ...sql.findById, values: [id] })).rows[0]);
     },
     async findByUsername(username) {
-      return toAccount((await pool.query<AccountRow>(sql.findByUsername, [username])).rows[0]);
+      return toAccount((await pool.query<AccountRow>({ ...sql.findByUsername, values: [username] })).rows[0]);
     },
     async updatePassword(username, passwordHash) {
-      return (await pool.query(sql.updatePassword, [username, passwordHash])).rowCount === 1;
+      return (await pool.query({ ...sql.updatePassword, values: [username, passwordHash] })).rowCount === 1;
     },
     async remove(username) {
-      return (await pool.query(sql.remove, [username])).rowCount === 1;
+      return (await pool.query({ ...sql.remove, values: [username] })).rowCount === 1;
     },
     async recordSignIn(id, at) {
-      await pool.query(sql.recordSignIn, [id, at]);
+      await pool.query({ ...sql.recordSignIn, values: [id, at] });
     },
     async setLocked(username, at) {
-      return (await pool.query(sql.setLocked, [username, at ?? null])).rowCount === 1;
+      return (await pool.query({ ...sql.setLocked, values: [username, at ?? null] })).rowCount === 1;
     },
     async list() {
       return (await pool.query<AccountRow>(sql.list)).rows.map((row) => toAccount(row) as AccountRecord);
