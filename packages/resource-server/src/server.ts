@@ -21,7 +21,7 @@ export interface RunningResourceServer {
   readonly authorizationServer: string;
   readonly verifier: TokenVerifier['kind'];
   /** The transports it serves (`--transport`). */
-  readonly transport: 'streamable-http' | 'sse' | 'all';
+  readonly transport: 'streamable-http' | 'sse' | 'all' | 'stateless';
   /** Where `/metrics` is served, when `metrics` was given (`--metrics-port`). */
   readonly metricsUrl?: string;
   close(): Promise<void>;

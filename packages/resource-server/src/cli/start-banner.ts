@@ -14,8 +14,12 @@ export function startBanner(
   const { transport } = server;
   const resource = new URL(server.resourceUrl);
   const endpoints = [
-    ...(transport !== 'sse' ? [`  Streamable HTTP       ${server.resourceUrl}`] : []),
-    ...(transport !== 'streamable-http'
+    ...(transport === 'stateless'
+      ? [`  Streamable HTTP       ${server.resourceUrl}   (stateless: no sessions)`]
+      : transport !== 'sse'
+        ? [`  Streamable HTTP       ${server.resourceUrl}`]
+        : []),
+    ...(transport === 'sse' || transport === 'all'
       ? [`  HTTP+SSE (deprecated) ${server.resourceUrl}/sse   (mcp-auth-client --transport sse)`]
       : []),
   ];
