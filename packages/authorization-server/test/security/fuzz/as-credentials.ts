@@ -248,6 +248,9 @@ function learnCode(
   pools.add('code', { code, verifier: FIXED_PKCE.verifier, client_id: clientId, redirect_uri: redirectUri });
 }
 
+/** Visible ASCII without separators a cookie name or value may not hold (RFC 6265 §4.1.1). */
+const COOKIE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
+
 async function learnInteraction(
   pools: CredentialPools,
   issuer: string,
@@ -260,7 +263,12 @@ async function learnInteraction(
     if (name.toLowerCase() !== 'cookie') continue;
     for (const pair of value.split(';')) {
       const [cookieName = '', ...rest] = pair.trim().split('=');
-      if (cookieName) cookies.set(cookieName, rest.join('='));
+      // Only the cookies a browser could hold (RFC 6265 §4.1.1): the fuzzed request may carry any
+      // text, which the harness's own follow-up request could not even send.
+      const value = rest.join('=');
+      if (cookieName && COOKIE_OCTETS.test(cookieName) && COOKIE_OCTETS.test(value)) {
+        cookies.set(cookieName, value);
+      }
     }
   }
   for (const line of response.headers.get('set-cookie') ?? []) {
