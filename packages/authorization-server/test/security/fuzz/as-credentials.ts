@@ -93,8 +93,16 @@ export async function credentialPoolsFor(
   // length) spends one without reaching the grant: enough of each that some request with valid
   // credentials gets through whatever the seed.
   for (let index = 0; index < SINGLE_USE_SIGN_INS; index++) {
+    // A grant is revoked whole when one of its codes is replayed or one of its refresh tokens is
+    // revoked or reused (RFC 6819 §5.2.2.3), and one client's sign-ins share a grant: each sign-in
+    // gets a web app of its own, so spending one credential leaves the others usable.
+    const app = await server.registerClient({
+      name: `Fuzz web app ${index}`,
+      authMethod: 'none',
+      redirectUris: [WEB_APP_REDIRECT_URI],
+    });
     const outcome = await authorize(issuer, {
-      clientId: webApp.client_id,
+      clientId: app.client_id,
       redirectUri: WEB_APP_REDIRECT_URI,
       scope: 'user',
       resource,
@@ -108,16 +116,16 @@ export async function credentialPoolsFor(
       pools.add('code', {
         code,
         verifier: outcome.verifier,
-        client_id: webApp.client_id,
+        client_id: app.client_id,
         redirect_uri: WEB_APP_REDIRECT_URI,
       });
       continue;
     }
-    const response = await redeemCode(issuer, { clientId: webApp.client_id, code, ...outcome });
+    const response = await redeemCode(issuer, { clientId: app.client_id, code, ...outcome });
     assert.equal(response.status, 200, await response.clone().text());
     const tokens = (await response.json()) as TokenSet;
-    pools.add('accessToken', { token: tokens.access_token, client_id: webApp.client_id });
-    pools.add('refreshToken', { token: tokens.refresh_token, client_id: webApp.client_id });
+    pools.add('accessToken', { token: tokens.access_token, client_id: app.client_id });
+    pools.add('refreshToken', { token: tokens.refresh_token, client_id: app.client_id });
   }
   pools.add('session', {
     cookie: jar.header(),
