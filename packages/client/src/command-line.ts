@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { DEFAULT_RESOURCE_SERVER_PORT, localMcpUrl } from '@mcp-auth/shared';
+import { DEFAULT_RESOURCE_SERVER_PORT, localMcpUrl, parseFlags } from '@mcp-auth/shared';
 import { UsageError } from './connection/errors.ts';
 import type { ClientOptionsInput } from './options.ts';
 import { defaultStoreDir } from './store/credential-store.ts';
@@ -128,16 +127,7 @@ export function parseCommandLine(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ParsedCommandLine {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
-  >;
-  try {
-    parsed = parseArgs({ args: withTraceValue(argv), options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(withTraceValue(argv), FLAGS);
   const transport = transportFrom(values.transport ?? env.MCP_TRANSPORT_TYPE);
   const serverPort =
     env.MCP_SERVER_PORT === undefined

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { type Environment, UsageError, writePrivateFile } from '@mcp-auth/shared';
+import { type Environment, parseFlags, UsageError, writePrivateFile } from '@mcp-auth/shared';
 import { adminAuditFor } from '../admin/admin-audit.ts';
 import { dataDirFiles, openStorage } from '../storage/open-storage.ts';
 import { backUpSqliteDatabase } from '../storage/sqlite-backup.ts';
@@ -84,14 +83,5 @@ async function copySecrets(source: string, target: string): Promise<void> {
 }
 
 function parseBackupArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { ...STORAGE_FLAGS, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, { ...STORAGE_FLAGS, help: { type: 'boolean', short: 'h' } });
 }

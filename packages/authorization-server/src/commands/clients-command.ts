@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { DEFAULT_MCP_URL, type Environment, UsageError } from '@mcp-auth/shared';
+import { DEFAULT_MCP_URL, type Environment, parseFlags, UsageError } from '@mcp-auth/shared';
 import { type AdminAudit, adminAuditFor } from '../admin/admin-audit.ts';
 import { type ClientSummary, findClient, listClients, removeClient } from '../admin/client-inventory.ts';
 import { registerPreregisteredClient, removePreregisteredClient } from '../clients/preregistered-clients.ts';
@@ -217,29 +216,20 @@ function listText(values: readonly string[] | null, every: string): string {
 }
 
 function parseClientsArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        name: { type: 'string' },
-        'resource-server': { type: 'boolean' },
-        resource: { type: 'string', multiple: true },
-        'grant-type': { type: 'string', multiple: true },
-        scope: { type: 'string' },
-        'auth-method': { type: 'string' },
-        'jwks-file': { type: 'string' },
-        'redirect-uri': { type: 'string', multiple: true },
-        'client-id': { type: 'string' },
-        json: { type: 'boolean' },
-        ...STORAGE_FLAGS,
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, {
+    name: { type: 'string' },
+    'resource-server': { type: 'boolean' },
+    resource: { type: 'string', multiple: true },
+    'grant-type': { type: 'string', multiple: true },
+    scope: { type: 'string' },
+    'auth-method': { type: 'string' },
+    'jwks-file': { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    'client-id': { type: 'string' },
+    json: { type: 'boolean' },
+    ...STORAGE_FLAGS,
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 function readJwksFile(path: string): { keys: Record<string, unknown>[] } {

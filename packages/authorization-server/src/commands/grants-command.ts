@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { type Environment, UsageError } from '@mcp-auth/shared';
+import { type Environment, parseFlags, UsageError } from '@mcp-auth/shared';
 import { adminAuditFor } from '../admin/admin-audit.ts';
 import {
   type GrantFilter,
@@ -21,6 +20,8 @@ A grant is what one person allowed one client: its tokens all belong to it.
                                          tokens stop working (introspection answers them inactive;
                                          a resource server verifying JWTs refuses them at exp),
                                          and the person is asked to consent again
+                                         (an id that starts with "-" goes after "--":
+                                         grants revoke -- -Ab3…)
   revoke --user NAME [--client ID]       revoke every grant of a person (for one client)
   revoke --client ID                     revoke every grant of a client
   --json                                 JSON for scripts (field names in the README)`;
@@ -125,20 +126,11 @@ function printGrants(io: CommandOutput, grants: readonly GrantSummary[], json: b
 }
 
 function parseGrantsArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        user: { type: 'string' },
-        client: { type: 'string' },
-        json: { type: 'boolean' },
-        ...STORAGE_FLAGS,
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, {
+    user: { type: 'string' },
+    client: { type: 'string' },
+    json: { type: 'boolean' },
+    ...STORAGE_FLAGS,
+    help: { type: 'boolean', short: 'h' },
+  });
 }

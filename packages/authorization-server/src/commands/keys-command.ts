@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { type Environment, UsageError } from '@mcp-auth/shared';
+import { type Environment, parseFlags, UsageError } from '@mcp-auth/shared';
 import { adminAuditFor } from '../admin/admin-audit.ts';
 import { isoTime } from '../admin/grant-inventory.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
@@ -111,14 +110,9 @@ async function list(io: CommandOutput, store: SecretsStore, json: boolean): Prom
 }
 
 function parseKeysArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { ...STORAGE_FLAGS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, {
+    ...STORAGE_FLAGS,
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }

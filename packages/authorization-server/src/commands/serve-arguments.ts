@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { UsageError, wholeNumberFlag, workersFlag } from '@mcp-auth/shared';
+import { parseFlags, UsageError, wholeNumberFlag, workersFlag } from '@mcp-auth/shared';
 import { AUDIT_LOG_VARIABLE } from '../admin/admin-audit.ts';
 import type { AuthorizationServerOptionsInput } from '../options.ts';
 import { databaseFrom, dataDirFrom, STORAGE_FLAGS } from './storage-flags.ts';
@@ -167,11 +166,7 @@ function metricsFrom(values: {
 }
 
 function parseOrUsageError(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: SERVE_FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, SERVE_FLAGS);
 }
 
 function parseMaxDynamicClients(value: string): number {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '@mcp-auth/shared';
+import { parseFlags, UsageError } from '@mcp-auth/shared';
 import { AccountService } from '../accounts/account-service.ts';
 import { lockAccount, unlockAccount } from '../admin/account-lock.ts';
 import { adminAuditFor } from '../admin/admin-audit.ts';
@@ -27,13 +26,7 @@ export async function runUsersCommand(
   env: Readonly<Record<string, string | undefined>>,
   io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  let parsed: ReturnType<typeof parseUsersArgs>;
-  try {
-    parsed = parseUsersArgs(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseUsersArgs(argv);
   const [action, username, ...rest] = positionals;
   if (values.help || !action) {
     io.stdout.write(`${USERS_USAGE}\n`);
@@ -133,15 +126,10 @@ export async function runUsersCommand(
 }
 
 function parseUsersArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      ...STORAGE_FLAGS,
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
+  return parseFlags(argv, {
+    ...STORAGE_FLAGS,
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
 }
 

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_ISSUER,
   DEFAULT_RESOURCE_SERVER_PORT,
+  parseFlags,
   UsageError,
   wholeNumberFlag,
   workersFlag,
@@ -79,15 +79,7 @@ export function parseResourceServerArgs(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): { help: boolean; workers: number; options: ResourceServerOptionsInput } {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = values.port ?? env.PORT;
   const clientId = values['introspection-client-id'] ?? env.MCP_AUTH_RS_CLIENT_ID;

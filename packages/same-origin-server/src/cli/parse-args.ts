@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError, wholeNumberFlag } from '@mcp-auth/shared';
+import { parseFlags, UsageError, wholeNumberFlag } from '@mcp-auth/shared';
 import { defaultSameOriginDataDir, type SameOriginServerOptionsInput } from '../options.ts';
 
 export const USAGE = `Usage: mcp-auth-legacy [--port=8000] [--transport=all] [options]
@@ -34,15 +33,7 @@ export function parseSameOriginArgs(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): { help: boolean; options: SameOriginServerOptionsInput } {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof FLAGS; allowPositionals: true; strict: true }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const port = values.port ?? env.PORT;
   // MCP_TRANSPORT_TYPE-style streamable_http is accepted too, as by mcp-auth-rs.
