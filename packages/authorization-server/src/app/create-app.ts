@@ -1,22 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { createLogger, type DevIntrospectionCredentials, type Logger } from '@mcp-auth/shared';
+import { createLogger, type Logger } from '@mcp-auth/shared';
 import type Provider from 'oidc-provider';
-import type { Registry } from 'prom-client';
 import { BrowserSessions } from '../account/browser-session.ts';
 import { AccountService } from '../accounts/account-service.ts';
-import type { DemoAccount } from '../accounts/demo-account.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { auditProviderEvents } from '../audit/audit-provider-events.ts';
 import { createSafeFetch } from '../client-metadata/safe-fetch.ts';
 import { ClientActivity, trackClientUse } from '../clients/client-activity.ts';
 import { ClientPrivilegeRecords } from '../clients/client-privileges.ts';
 import { expiringDynamicClients, registrationAdmission } from '../clients/dynamic-client-registration.ts';
-import {
-  type PreregisteredClient,
-  type PreregisteredClientInput,
-  registerPreregisteredClient,
-} from '../clients/preregistered-clients.ts';
+import { registerPreregisteredClient } from '../clients/preregistered-clients.ts';
 import { clientIpResolver } from '../http/client-ip.ts';
 import { CsrfProtection } from '../interactions/csrf.ts';
 import type { SignInMetricOutcome } from '../interactions/interaction-dependencies.ts';
@@ -25,7 +19,7 @@ import { SignInThrottle } from '../interactions/sign-in-throttle.ts';
 import { type Issuer, issuerFrom } from '../issuer.ts';
 import { fileSecretsStore } from '../keys/file-secrets-store.ts';
 import { startKeyRefresh } from '../keys/key-refresh.ts';
-import type { KeyRetention } from '../keys/keys-in-force.ts';
+import { keyRetention } from '../keys/key-retention.ts';
 import { installKeys } from '../keys/provider-keys.ts';
 import { generateServerSecrets } from '../keys/server-secrets.ts';
 import { AuthorizationServerMetrics } from '../metrics/authorization-server-metrics.ts';
@@ -40,60 +34,17 @@ import {
   devIntrospectionClient,
 } from '../provider/dev-introspection-client.ts';
 import { createOidcAdapterFactory } from '../provider/oidc-adapter.ts';
-import { ID_TOKEN_TTL_SECONDS, SESSION_TTL_SECONDS } from '../provider/token-configuration.ts';
 import { rateLimiterFactory } from '../rate-limits/rate-limiter-factory.ts';
 import { ResourceRegistry } from '../resource-registry.ts';
 import { explainDataDirError } from '../storage/data-dir-errors.ts';
 import { dataDirFiles, openStorage } from '../storage/open-storage.ts';
 import { startStoragePurges } from '../storage/purge-expired.ts';
 import type { StorageBackend } from '../storage/storage-backend.ts';
+import type { AuthorizationServerApp, AuthorizationServerOverrides } from './app-contract.ts';
 import { prepareDevelopmentAids } from './development-aids.ts';
 import { appRequestHandler } from './routes.ts';
 
-/** The AS without a listener: its request handler and what it is made of. */
-export interface AuthorizationServerApp {
-  readonly issuer: string;
-  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  readonly provider: Provider;
-  readonly accounts: AccountService;
-  readonly demoAccount?: DemoAccount;
-  readonly devIntrospectionCredentials?: DevIntrospectionCredentials;
-  readonly dataDir: string;
-  /** The Prometheus registry, when metrics are on (`--metrics-port`): the server exposes it. */
-  readonly metricsRegistry?: Registry;
-  /** Re-reads the keys now, as the server does every 30 seconds (after `keys rotate`). */
-  refreshKeys(): Promise<void>;
-  /**
-   * Pre-registers a client the operator trusts (what `mcp-auth-as clients add` does); a resource
-   * server's `resources` must be ones this server serves.
-   */
-  registerClient(input: PreregisteredClientInput): Promise<PreregisteredClient>;
-  /** Stops its timers and closes the storage it opened. */
-  close(): Promise<void>;
-}
-
-/** Things tests and embedders may inject; the CLI uses the defaults. */
-export interface AuthorizationServerOverrides {
-  readonly logger?: Logger;
-  /** Storage the caller opened and closes. */
-  readonly backend?: StorageBackend;
-  /** An extra CA trusted when fetching Client ID Metadata Documents (tests' self-signed certs). */
-  readonly clientMetadataCa?: string;
-  /**
-   * The clock (epoch ms) of the rate limits' windows, dynamic clients' lifetimes and the
-   * registration bound; tests move it instead of sleeping.
-   */
-  readonly clock?: () => number;
-  /** Where audit lines go instead of `--audit-log` or the log stream (tests read them). */
-  readonly auditLog?: AuditLog;
-  /** How often the keys are re-read (default 30 s); tests make it short. */
-  readonly keyRefreshIntervalMs?: number;
-  /**
-   * No development introspection credential (RFC 7662 §2.1): for an embedder that checks tokens
-   * in process, as mcp-auth-legacy does, so no resource server needs one.
-   */
-  readonly withoutDevIntrospectionCredential?: boolean;
-}
+export type { AuthorizationServerApp, AuthorizationServerOverrides } from './app-contract.ts';
 
 /**
  * The one builder of the AS, for a known issuer: `startAuthorizationServer` serves it on its own
@@ -295,19 +246,4 @@ async function assemble(
       },
     };
   }
-}
-
-/** Clock skew allowed between the AS and whoever verifies what it signed. */
-const CLOCK_SKEW_SECONDS = 60;
-
-/**
- * How long replaced keys stay (keys/keys-in-force.ts): signing keys while a JWT access token or
- * an ID token they signed can still be valid, cookie keys while a sign-in session cookie can.
- */
-function keyRetention(registry: ResourceRegistry): KeyRetention {
-  return {
-    signingSeconds:
-      Math.max(ID_TOKEN_TTL_SECONDS, registry.longestJwtAccessTokenTtlSeconds) + CLOCK_SKEW_SECONDS,
-    cookieSeconds: SESSION_TTL_SECONDS + CLOCK_SKEW_SECONDS,
-  };
 }

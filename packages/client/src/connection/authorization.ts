@@ -6,16 +6,13 @@ import {
   type FetchLike,
   RegistrationRejectedError,
   UnauthorizedError,
-  withDpop,
 } from '@modelcontextprotocol/client';
 import { authorizationUrlProblem, pkceSupportProblem } from '../oauth/authorization-server-checks.ts';
-import type { DpopMode } from '../oauth/dpop-keys.ts';
 import { FileOAuthProvider } from '../oauth/file-oauth-provider.ts';
 import { expiresSoon } from '../oauth/saved-tokens.ts';
 import { resourceScopes, type ScopeSources, scopeUnion } from '../oauth/scopes.ts';
-import type { CredentialStore } from '../store/credential-store.ts';
-import type { SignInTrace } from '../trace/sign-in-trace.ts';
-import type { BrowserSignIn } from './browser-sign-in.ts';
+import type { AuthorizationOptions } from './authorization-options.ts';
+import { dpopResourceFetch } from './dpop-resource-fetch.ts';
 import { AuthFailure, findCause, SignInRequired } from './errors.ts';
 import { NetworkFailure, type ScopeChallenge } from './observed-fetch.ts';
 import { notSignedIn, OperationLimits } from './operation-limits.ts';
@@ -24,25 +21,7 @@ import { rediscover } from './rediscover.ts';
 import { registrationRefusal } from './registration-refusal.ts';
 import { lapsedSignInReason, stepUpNeed } from './sign-in-reasons.ts';
 
-export interface AuthorizationOptions {
-  /** The MCP server URL as given. */
-  readonly url: string;
-  readonly store: CredentialStore;
-  /** `--scope`: asked for in every authorization, together with what the server asks. */
-  readonly scope?: string | undefined;
-  readonly preregistered?: { clientId: string; clientSecret?: string } | undefined;
-  readonly clientMetadataUrl?: string | undefined;
-  /** When sign-ins ask for DPoP-bound tokens (RFC 9449); `auto` when absent. */
-  readonly dpop?: DpopMode | undefined;
-  /** May the client open a browser at all? `status` says no. */
-  readonly interactive: boolean;
-  readonly say: (line: string) => void;
-  readonly signIn: BrowserSignIn;
-  /** The fetch the SDK uses (observed-fetch.ts). */
-  readonly fetch: FetchLike;
-  /** `--trace`: told where the scope of each authorization came from. */
-  readonly trace?: SignInTrace | undefined;
-}
+export type { AuthorizationOptions } from './authorization-options.ts';
 
 /**
  * When and for what this client signs in; the SDK's `auth()` does the OAuth (discovery,
@@ -62,11 +41,7 @@ export class Authorization {
   readonly provider: FileOAuthProvider;
   /** What the transports call: the bearer token, and the 401 handler. */
   readonly authProvider: AuthProvider;
-  /**
-   * The fetch of the transports: DPoP-bound tokens go as `Authorization: DPoP` with a proof per
-   * request, and an MCP server's `use_dpop_nonce` is answered once (RFC 9449 §7, §9; the SDK's
-   * `withDpop`); Bearer tokens pass as they are.
-   */
+  /** The fetch of the transports: DPoP proofs for bound tokens (dpop-resource-fetch.ts). */
   readonly resourceFetch: FetchLike;
   /** The operation in progress: whether it may sign in, and what it has tried. */
   #operation: OperationLimits | undefined;
@@ -89,13 +64,7 @@ export class Authorization {
       onAuthorizationUrl: (url) => this.#presentSignIn(url),
       ...(options.dpop ? { dpop: options.dpop } : {}),
     });
-    this.resourceFetch = withDpop(
-      () => this.provider.savedDpopSession(),
-      async () => {
-        const tokens = await this.provider.tokens();
-        return tokens?.token_type?.toLowerCase() === 'dpop' ? tokens.access_token : undefined;
-      },
-    )(options.fetch);
+    this.resourceFetch = dpopResourceFetch(this.provider, options.fetch);
     this.authProvider = {
       token: async () => (await this.provider.tokens())?.access_token,
       onUnauthorized: (context) => this.#onUnauthorized(context.response),

@@ -8,47 +8,19 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
-import { AuthFailure } from '../connection/errors.ts';
-import type { CredentialStore } from '../store/credential-store.ts';
 import {
   findSignInPointer,
   removeSignInPointer,
   type SignInPointer,
   saveSignInPointer,
 } from '../store/sign-in-pointer.ts';
-import { preregisteredIssuerProblem } from './authorization-server-checks.ts';
 import { clientMetadataFor } from './client-metadata.ts';
-import {
-  type DpopMode,
-  dpopAlgorithmFor,
-  dpopSessionOf,
-  newDpopKey,
-  type StoredDpopKey,
-} from './dpop-keys.ts';
+import { DpopKeyHolder, isDpopTokenType } from './dpop-key-holder.ts';
+import type { FileOAuthProviderOptions } from './file-oauth-provider-options.ts';
+import { preregisteredClientInformation } from './preregistered-binding.ts';
 import { type SavedTokens, savedTokensOf } from './saved-tokens.ts';
 
-export interface FileOAuthProviderOptions {
-  readonly store: CredentialStore;
-  /** The MCP server URL as given (`--url`). */
-  readonly serverUrl: string;
-  /** The loopback redirect URI; a function when it is known only once the callback listens. */
-  readonly redirectUrl: string | (() => string);
-  readonly scope?: string;
-  /** Pre-registered credentials: first in MCP's registration order. */
-  readonly preregistered?: { clientId: string; clientSecret?: string };
-  /** A Client ID Metadata Document URL: used when the AS advertises CIMD support. */
-  readonly clientMetadataUrl?: string;
-  /** Called with the authorization URL when the person must sign in. */
-  readonly onAuthorizationUrl: (url: URL) => void | Promise<void>;
-  /** When to ask for DPoP-bound tokens (RFC 9449; dpop-keys.ts); `auto` when absent. */
-  readonly dpop?: DpopMode;
-}
-
-/** A DPoP key in use: its session (signing, nonces) and what is stored of it. */
-interface DpopKeyInUse {
-  readonly session: DpopSession;
-  readonly stored: StoredDpopKey;
-}
+export type { FileOAuthProviderOptions } from './file-oauth-provider-options.ts';
 
 /**
  * The client's OAuthClientProvider: the SDK runs the protocol (discovery, registration, PKCE,
@@ -63,10 +35,7 @@ interface DpopKeyInUse {
  * what it rediscovers after a 401 (`useSignIn`), so a server that moved to another AS gets a
  * sign-in there, with that AS's own registration.
  *
- * DPoP (RFC 9449): each sign-in that asks for bound tokens gets a key of its own, kept with its
- * tokens (the private JWK, in the owner-only tokens file) and used for their refreshes and for
- * every request to the MCP server (`savedDpopSession`). The SDK signs the token requests
- * (`dpop()`) and answers the AS's `use_dpop_nonce` once.
+ * DPoP (RFC 9449): a key per sign-in, kept with its tokens (dpop-key-holder.ts); the SDK signs.
  */
 export class FileOAuthProvider implements OAuthClientProvider {
   readonly #options: FileOAuthProviderOptions;
@@ -76,14 +45,12 @@ export class FileOAuthProvider implements OAuthClientProvider {
   #issuer: string | undefined;
   #resource: string | undefined;
   #pointerRead: Promise<void> | undefined;
-  /** The key of the sign-in (or first bound refresh) in progress, until its tokens are saved. */
-  #pendingDpop: DpopKeyInUse | undefined;
-  /** The session of the saved tokens' key, kept so its nonces persist across requests. */
-  #savedDpop: { readonly json: string; readonly session: DpopSession | undefined } | undefined;
+  readonly #dpopKeys: DpopKeyHolder;
 
   constructor(options: FileOAuthProviderOptions) {
     this.#options = options;
     this.clientMetadataUrl = options.clientMetadataUrl;
+    this.#dpopKeys = new DpopKeyHolder(options.dpop ?? 'auto');
   }
 
   readonly clientMetadataUrl: string | undefined;
@@ -144,18 +111,10 @@ export class FileOAuthProvider implements OAuthClientProvider {
   async clientInformation(
     ctx?: OAuthClientInformationContext,
   ): Promise<StoredOAuthClientInformation | undefined> {
-    const preregistered = this.#options.preregistered;
-    if (preregistered) {
-      const issuer = ctx?.issuer ?? (await this.signIn())?.issuer;
-      if (issuer) await this.#bindPreregistered(preregistered.clientId, issuer);
-      return {
-        client_id: preregistered.clientId,
-        ...(preregistered.clientSecret ? { client_secret: preregistered.clientSecret } : {}),
-      } as StoredOAuthClientInformation;
-    }
+    const { preregistered, store } = this.#options;
     const issuer = ctx?.issuer ?? (await this.signIn())?.issuer;
-    if (!issuer) return undefined;
-    return this.#options.store.read<StoredOAuthClientInformation>(this.#options.store.clientPath(issuer));
+    if (preregistered) return preregisteredClientInformation(store, preregistered, issuer);
+    return issuer ? store.read<StoredOAuthClientInformation>(store.clientPath(issuer)) : undefined;
   }
 
   async saveClientInformation(
@@ -193,10 +152,7 @@ export class FileOAuthProvider implements OAuthClientProvider {
     const resource = this.#resource ?? this.#options.serverUrl;
     const { store, serverUrl } = this.#options;
     // RFC 9449 §5: DPoP-bound tokens are kept with the key they are bound to.
-    const dpopKey = isDpopTokenType(tokens.token_type)
-      ? (this.#pendingDpop?.stored ?? (await this.savedTokens(issuer))?.dpopKey)
-      : undefined;
-    this.#pendingDpop = undefined;
+    const dpopKey = this.#dpopKeys.keyToStore(tokens.token_type, (await this.savedTokens(issuer))?.dpopKey);
     await store.write(store.tokensPath(issuer, resource), savedTokensOf(tokens, issuer, dpopKey));
     // Tokens were once kept per URL typed: that copy is replaced by this one.
     if (resource !== serverUrl) await store.remove(store.tokensPath(issuer, serverUrl));
@@ -204,44 +160,26 @@ export class FileOAuthProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    // A new sign-in: a new key, when this sign-in asks for DPoP-bound tokens.
-    const alg = dpopAlgorithmFor(this.#options.dpop ?? 'auto', this.#discovery);
-    this.#pendingDpop = alg ? await newDpopKey(alg) : undefined;
+    await this.#dpopKeys.startSignIn(this.#discovery);
     await this.#options.onAuthorizationUrl(authorizationUrl);
   }
 
-  /**
-   * The SDK's DPoP hook for token requests: the key of the sign-in in progress; else the saved
-   * tokens' key (a refresh of bound tokens must be signed by it, RFC 9449 §5); else, when bound
-   * tokens are now wanted, a new key for the refresh to bind the next access token to.
-   */
+  /** The SDK's DPoP hook for token requests (RFC 9449 §5; dpop-key-holder.ts). */
   async dpop(): Promise<DpopSession | undefined> {
-    if (this.#pendingDpop) return this.#pendingDpop.session;
-    const saved = await this.savedTokens();
-    if (saved?.dpopKey) return this.#sessionOfSaved(saved.dpopKey);
-    const alg = dpopAlgorithmFor(this.#options.dpop ?? 'auto', this.#discovery);
-    if (!alg) return undefined;
-    this.#pendingDpop = await newDpopKey(alg);
-    return this.#pendingDpop.session;
+    return this.#dpopKeys.forTokenRequest((await this.savedTokens())?.dpopKey, this.#discovery);
   }
 
   /** The session that signs requests to the MCP server with the saved tokens (RFC 9449 §7). */
   async savedDpopSession(): Promise<DpopSession | undefined> {
     const saved = await this.savedTokens();
     return saved?.dpopKey && isDpopTokenType(saved.tokens.token_type)
-      ? this.#sessionOfSaved(saved.dpopKey)
+      ? this.#dpopKeys.sessionOf(saved.dpopKey)
       : undefined;
   }
 
   /** An operation ended: a key made for a sign-in that did not finish is dropped. */
   forgetPendingDpopKey(): void {
-    this.#pendingDpop = undefined;
-  }
-
-  async #sessionOfSaved(stored: StoredDpopKey): Promise<DpopSession | undefined> {
-    const json = JSON.stringify(stored);
-    if (this.#savedDpop?.json !== json) this.#savedDpop = { json, session: await dpopSessionOf(stored) };
-    return this.#savedDpop.session;
+    this.#dpopKeys.forgetPending();
   }
 
   saveCodeVerifier(codeVerifier: string): void {
@@ -295,22 +233,6 @@ export class FileOAuthProvider implements OAuthClientProvider {
     return paths;
   }
 
-  /**
-   * MCP 2026-07-28 Client Registration §Authorization Server Binding: a pre-registered client id
-   * is bound to the first AS it is used with (kept in the store), and refused with any other.
-   */
-  async #bindPreregistered(clientId: string, issuer: string): Promise<void> {
-    const { store } = this.#options;
-    const path = store.preregisteredPath(clientId);
-    const binding = await store.read<{ client_id: string; issuer: string }>(path);
-    if (!binding?.issuer) {
-      await store.write(path, { client_id: clientId, issuer });
-      return;
-    }
-    const problem = preregisteredIssuerProblem(clientId, binding.issuer, issuer);
-    if (problem) throw new AuthFailure(`${problem} (the binding is kept in ${path})`);
-  }
-
   /** Reads the stored pointer once; concurrent callers wait for the same read. */
   async #readPointer(): Promise<void> {
     this.#pointerRead ??= this.#loadPointer();
@@ -324,9 +246,4 @@ export class FileOAuthProvider implements OAuthClientProvider {
     this.#issuer ??= pointer.issuer;
     this.#resource ??= pointer.resource;
   }
-}
-
-/** RFC 9449 §5: the AS answers `token_type` DPoP for bound tokens (case-insensitive, RFC 6749 §5.1). */
-function isDpopTokenType(tokenType: string | undefined): boolean {
-  return tokenType?.toLowerCase() === 'dpop';
 }
