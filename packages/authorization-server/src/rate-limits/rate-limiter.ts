@@ -37,3 +37,24 @@ export interface SharedRateLimits {
   /** Deletes windows that ended more than a day before `now` (epoch milliseconds); returns how many. */
   purgeExpired(now?: number): Promise<number>;
 }
+
+/**
+ * The arithmetic of a stored fixed window, shared by the stores that keep one row per key: the
+ * window an instant falls in, and the decision for a count in it.
+ */
+export function fixedWindow(limit: RateLimit) {
+  const windowMs = limit.windowSeconds * 1000;
+  return {
+    /** The start (epoch ms) of the window `at` falls in. */
+    startOf: (at: number): number => Math.floor(at / windowMs) * windowMs,
+    /** `used` events counted in the window starting at `windowStart`, `extra` more to come. */
+    decide(used: number, windowStart: number, at: number, extra: number): RateLimitDecision {
+      const allowed = used + extra <= limit.points;
+      return {
+        allowed,
+        retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000)),
+        used,
+      };
+    },
+  };
+}

@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type {
-  RateLimit,
-  RateLimitDecision,
-  RateLimiter,
-  SharedRateLimits,
+import {
+  fixedWindow,
+  type RateLimit,
+  type RateLimiter,
+  type SharedRateLimits,
 } from '../rate-limits/rate-limiter.ts';
 
 /** How long a finished window's row is kept before `purgeExpired` deletes it. */
@@ -29,27 +29,19 @@ export function sqliteRateLimits(db: DatabaseSync): SharedRateLimits {
   };
   return {
     limiter(name: string, limit: RateLimit, now: () => number = Date.now): RateLimiter {
-      const windowMs = limit.windowSeconds * 1000;
-      const decide = (used: number, windowStart: number, at: number, extra: number): RateLimitDecision => {
-        const allowed = used + extra <= limit.points;
-        return {
-          allowed,
-          retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000)),
-          used,
-        };
-      };
+      const window = fixedWindow(limit);
       return {
         async consume(key) {
           const at = now();
-          const windowStart = Math.floor(at / windowMs) * windowMs;
+          const windowStart = window.startOf(at);
           const row = statements.consume.get(`${name}:${key}`, windowStart) as { used: number } | undefined;
-          return decide(row?.used ?? 1, windowStart, at, 0);
+          return window.decide(row?.used ?? 1, windowStart, at, 0);
         },
         async check(key) {
           const at = now();
-          const windowStart = Math.floor(at / windowMs) * windowMs;
+          const windowStart = window.startOf(at);
           const row = statements.check.get(`${name}:${key}`, windowStart) as { used: number } | undefined;
-          return decide(row?.used ?? 0, windowStart, at, 1);
+          return window.decide(row?.used ?? 0, windowStart, at, 1);
         },
       };
     },

@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
-import type {
-  RateLimit,
-  RateLimitDecision,
-  RateLimiter,
-  SharedRateLimits,
+import {
+  fixedWindow,
+  type RateLimit,
+  type RateLimiter,
+  type SharedRateLimits,
 } from '../../rate-limits/rate-limiter.ts';
 
 /** How long a finished window's row is kept before `purgeExpired` deletes it. */
@@ -38,19 +38,11 @@ function postgresRateLimiter(
   limit: RateLimit,
   now: () => number = Date.now,
 ): RateLimiter {
-  const windowMs = limit.windowSeconds * 1000;
-  const decide = (used: number, windowStart: number, at: number, extra: number): RateLimitDecision => {
-    const allowed = used + extra <= limit.points;
-    return {
-      allowed,
-      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - at) / 1000)),
-      used,
-    };
-  };
+  const window = fixedWindow(limit);
   return {
     async consume(key) {
       const at = now();
-      const windowStart = Math.floor(at / windowMs) * windowMs;
+      const windowStart = window.startOf(at);
       const { rows } = await pool.query<{ used: number }>(
         `INSERT INTO ${table} (key, window_start, used) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
@@ -59,16 +51,16 @@ function postgresRateLimiter(
          RETURNING used`,
         [`${name}:${key}`, windowStart],
       );
-      return decide(rows[0]?.used ?? 1, windowStart, at, 0);
+      return window.decide(rows[0]?.used ?? 1, windowStart, at, 0);
     },
     async check(key) {
       const at = now();
-      const windowStart = Math.floor(at / windowMs) * windowMs;
+      const windowStart = window.startOf(at);
       const { rows } = await pool.query<{ used: number }>(
         `SELECT used FROM ${table} WHERE key = $1 AND window_start = $2`,
         [`${name}:${key}`, windowStart],
       );
-      return decide(rows[0]?.used ?? 0, windowStart, at, 1);
+      return window.decide(rows[0]?.used ?? 0, windowStart, at, 1);
     },
   };
 }
