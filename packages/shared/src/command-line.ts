@@ -88,23 +88,55 @@ function writeStackAndCauses(error: unknown, stderr: CommandLineIo['stderr']): v
 }
 
 /**
- * `node:util` `parseArgs`, strict, with positionals allowed: an unknown flag or a missing value is
- * a `UsageError`. A word that starts with `-` is read as a flag, so an id that starts with one (a
- * grant id can) is given after `--`; the error says so.
+ * `node:util` `parseArgs` as the programs use it: the flags given, positionals allowed, and every
+ * mistake a `UsageError` (an unknown `--flag`, a flag without its value, a value given to a
+ * switch). A word that starts with a single `-` and is not one of the flags is an argument, not a
+ * flag: ids the AS makes (grant ids, client ids) may start with `-`. After `--` everything is an
+ * argument, too.
  */
 export function parseFlags<const Options extends ParseArgsOptionsConfig>(
   argv: readonly string[],
   options: Options,
-) {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = (error as Error).message;
-    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-    throw new UsageError(
-      unknown
-        ? `${message.replace(/\. To specify a positional argument.*$/s, '')} (an argument that starts with "-" goes after "--")`
-        : message,
-    );
+): { values: StrictValues<Options>; positionals: string[] } {
+  const args = [...argv];
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  // A word such as `-mAbc` is read as the switches -m, -A, -b, -c: if any is not ours, it is a word.
+  const words = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind === 'option' && !Object.hasOwn(options, token.name) && !token.rawName.startsWith('--')) {
+      words.add(token.index);
+    }
   }
+  const taken = new Set<number>();
+  const values: Record<string, unknown> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
+    }
+    if (words.has(token.index)) {
+      // The word's first switch stands for the whole word; the others are skipped.
+      if (!taken.has(token.index)) positionals.push(args[token.index] as string);
+      taken.add(token.index);
+      continue;
+    }
+    const config = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
+    if (!config) throw new UsageError(`Unknown option '${token.rawName}'`);
+    if (config.type === 'string' && token.value === undefined) {
+      throw new UsageError(`Option '${token.rawName} <value>' argument missing`);
+    }
+    if (config.type === 'boolean' && token.inlineValue) {
+      throw new UsageError(`Option '${token.rawName}' does not take an argument`);
+    }
+    const value = config.type === 'boolean' ? true : token.value;
+    values[token.name] = config.multiple ? [...((values[token.name] as unknown[]) ?? []), value] : value;
+  }
+  return { values: values as StrictValues<Options>, positionals };
 }
+
+/** What strict `parseArgs` returns as `values` for these options. */
+type StrictValues<Options extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: Options; allowPositionals: true; strict: true }>
+>['values'];

@@ -142,18 +142,29 @@ describe('parseFlags', () => {
     assert.equal(values.json, true);
   });
 
-  it('an unknown flag is a usage mistake that says how to pass an argument starting with "-"', () => {
-    assert.throws(
-      () => parseFlags(['revoke', '-mAbc'], FLAGS),
-      (error: unknown) =>
-        error instanceof UsageError &&
-        /Unknown option '-m'/.test(error.message) &&
-        /goes after "--"/.test(error.message),
-    );
-    assert.deepEqual(parseFlags(['revoke', '--', '-mAbc'], FLAGS).positionals, ['revoke', '-mAbc']);
+  it('an unknown --flag is a usage mistake; a value given to a switch too', () => {
+    assert.throws(() => parseFlags(['revoke', '--bogus'], FLAGS), /Unknown option '--bogus'/);
+    assert.throws(() => parseFlags(['--json=yes'], FLAGS), /'--json' does not take an argument/);
+  });
+
+  it('a word starting with a single "-" that is no flag of ours is an argument (ids may start with "-")', () => {
+    assert.deepEqual(parseFlags(['revoke', '-mAbc', '--json'], FLAGS), {
+      values: { json: true },
+      positionals: ['revoke', '-mAbc'],
+    });
+    // Even when its letters include a switch of ours (-h): the whole word is the argument.
+    const withHelp = { ...FLAGS, help: { type: 'boolean', short: 'h' } } as const;
+    assert.deepEqual(parseFlags(['show', '-xh9'], withHelp), { values: {}, positionals: ['show', '-xh9'] });
+    assert.deepEqual(parseFlags(['-h'], withHelp).values, { help: true });
+    assert.deepEqual(parseFlags(['revoke', '--', '--json'], FLAGS).positionals, ['revoke', '--json']);
+  });
+
+  it('a repeatable flag collects every value', () => {
+    const many = { scope: { type: 'string', multiple: true } } as const;
+    assert.deepEqual(parseFlags(['--scope', 'a', '--scope=b'], many).values, { scope: ['a', 'b'] });
   });
 
   it('a flag without its value is a usage mistake', () => {
-    assert.throws(() => parseFlags(['--user'], FLAGS), UsageError);
+    assert.throws(() => parseFlags(['--user'], FLAGS), /'--user <value>' argument missing/);
   });
 });

@@ -20,8 +20,6 @@ A grant is what one person allowed one client: its tokens all belong to it.
                                          tokens stop working (introspection answers them inactive;
                                          a resource server verifying JWTs refuses them at exp),
                                          and the person is asked to consent again
-                                         (an id that starts with "-" goes after "--":
-                                         grants revoke -- -Ab3…)
   revoke --user NAME [--client ID]       revoke every grant of a person (for one client)
   revoke --client ID                     revoke every grant of a client
   --json                                 JSON for scripts (field names in the README)`;

@@ -146,7 +146,7 @@ for (const backend of backends) {
       assert.equal(grants.length, 1);
       assert.equal(grants[0]?.username, TEST_USER.username);
       assert.deepEqual(grants[0]?.resources, { [DEFAULT_MCP_URL]: ['user'] });
-      const revoked = await run('grants', 'revoke', '--', grants[0]?.grantId ?? '');
+      const revoked = await run('grants', 'revoke', grants[0]?.grantId ?? '');
       assert.equal(revoked.code, 0, revoked.stderr);
       assert.match(revoked.stdout, /^revoked /);
       assert.equal(await isActive(person.access_token), false, 'RFC 7662: inactive once revoked');
@@ -157,7 +157,7 @@ for (const backend of backends) {
         jsonOf<GrantJson[]>(await run('grants', 'list', `--client=${person.clientId}`, '--json')),
         [],
       );
-      const again = await run('grants', 'revoke', '--', grants[0]?.grantId ?? '');
+      const again = await run('grants', 'revoke', grants[0]?.grantId ?? '');
       assert.equal(again.code, 1);
       assert.match(again.stderr, /no live grant/);
     });
