@@ -22,7 +22,7 @@ Options:
   --client-metadata-url U  your Client ID Metadata Document (https), used when the AS supports it
   --no-browser             print the sign-in URL instead of opening a browser
   --dpop                   ask for DPoP-bound tokens (RFC 9449) at every sign-in; without it, only
-                           when the server requires them and the AS supports them
+                           when the server accepts only DPoP and the AS supports it
   --no-dpop                never ask for DPoP-bound tokens
   --store DIR              where credentials are kept (default $XDG_STATE_HOME/mcp-auth/client)
   --json                   machine-readable output for list, call and status

@@ -43,8 +43,7 @@ export class Authorization {
   readonly authProvider: AuthProvider;
   /** The fetch of the transports: DPoP proofs for bound tokens (dpop-resource-fetch.ts). */
   readonly resourceFetch: FetchLike;
-  /** The operation in progress: whether it may sign in, and what it has tried. */
-  #operation: OperationLimits | undefined;
+  #operation: OperationLimits | undefined; // the operation in progress: may it sign in, what it tried
   #reauthorizing: Promise<AuthResult> | undefined;
   /** Says why the sign-in about to be presented is needed. */
   #reason: (() => Promise<string | undefined>) | undefined;
@@ -133,6 +132,7 @@ export class Authorization {
 
   async #reauthorize(response: Response): Promise<AuthResult> {
     const challenge = extractWWWAuthenticateParams(response);
+    this.provider.noteChallenge(response.headers.get('www-authenticate'));
     const sent = await this.provider.savedTokens();
     await rediscover(this.provider, {
       serverUrl: this.#options.url,

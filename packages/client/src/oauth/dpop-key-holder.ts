@@ -1,5 +1,6 @@
 import type { DpopSession, OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import {
+  challengesOnlyDpop,
   type DpopMode,
   dpopAlgorithmFor,
   dpopSessionOf,
@@ -27,14 +28,21 @@ export class DpopKeyHolder {
   readonly #mode: DpopMode;
   #pending: DpopKeyInUse | undefined;
   #saved: { readonly json: string; readonly session: DpopSession | undefined } | undefined;
+  /** The MCP server's last 401 challenged with DPoP only (RFC 9449 §7.1). */
+  #challengedOnlyDpop = false;
 
   constructor(mode: DpopMode) {
     this.#mode = mode;
   }
 
+  /** The MCP server's 401 `WWW-Authenticate`: does it accept DPoP only? */
+  noteChallenge(header: string | null): void {
+    this.#challengedOnlyDpop = challengesOnlyDpop(header);
+  }
+
   /** A new sign-in: a new key, when it asks for DPoP-bound tokens. */
   async startSignIn(discovery: OAuthDiscoveryState | undefined): Promise<void> {
-    const alg = dpopAlgorithmFor(this.#mode, discovery);
+    const alg = dpopAlgorithmFor(this.#mode, discovery, this.#challengedOnlyDpop);
     this.#pending = alg ? await newDpopKey(alg) : undefined;
   }
 
@@ -49,7 +57,7 @@ export class DpopKeyHolder {
   ): Promise<DpopSession | undefined> {
     if (this.#pending) return this.#pending.session;
     if (savedKey) return this.sessionOf(savedKey);
-    const alg = dpopAlgorithmFor(this.#mode, discovery);
+    const alg = dpopAlgorithmFor(this.#mode, discovery, this.#challengedOnlyDpop);
     if (!alg) return undefined;
     this.#pending = await newDpopKey(alg);
     return this.#pending.session;

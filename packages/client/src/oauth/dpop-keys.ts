@@ -9,9 +9,10 @@ import { calculateJwkThumbprint, exportJWK, importJWK, type JWK } from 'jose';
 
 /**
  * `--dpop` (always), `--no-dpop` (never), or neither (auto): a sign-in asks for DPoP-bound tokens
- * (RFC 9449) when the MCP server says it requires them (RFC 9728 §2
- * `dpop_bound_access_tokens_required`) and the AS supports DPoP (RFC 9449 §5.1
- * `dpop_signing_alg_values_supported`).
+ * (RFC 9449) when the AS supports DPoP (RFC 9449 §5.1 `dpop_signing_alg_values_supported`) and
+ * the MCP server accepts only DPoP: its metadata says `dpop_bound_access_tokens_required` (RFC 9728
+ * §2), or its 401 challenges with the DPoP scheme and not Bearer (RFC 9449 §7.1). A server that
+ * also takes Bearer gets Bearer tokens, so no Bearer-only server is ever sent `Authorization: DPoP`.
  */
 export type DpopMode = 'auto' | 'always' | 'never';
 
@@ -31,6 +32,7 @@ const KEY_ALGORITHMS: readonly DpopAlg[] = ['ES256', 'EdDSA'];
 export function dpopAlgorithmFor(
   mode: DpopMode,
   discovery: OAuthDiscoveryState | undefined,
+  challengedOnlyDpop = false,
 ): DpopAlg | undefined {
   if (mode === 'never') return undefined;
   // Members the SDK's schemas keep (loose objects) without naming them.
@@ -40,8 +42,25 @@ export function dpopAlgorithmFor(
   const chosen = KEY_ALGORITHMS.find((alg) => offered.includes(alg));
   if (mode === 'always') return chosen ?? 'ES256';
   const resourceMetadata = discovery?.resourceMetadata as Record<string, unknown> | undefined;
-  const required = resourceMetadata?.dpop_bound_access_tokens_required === true;
+  const required = resourceMetadata?.dpop_bound_access_tokens_required === true || challengedOnlyDpop;
   return required ? chosen : undefined;
+}
+
+/**
+ * Whether a `WWW-Authenticate` value challenges with the DPoP scheme and not with Bearer (RFC 9449
+ * §7.1; RFC 9110 §11.6.1: challenges are `scheme [auth-params]`, separated by commas, and an
+ * auth-param is `name=value`, so a scheme is a token not followed by `=`).
+ */
+export function challengesOnlyDpop(header: string | null | undefined): boolean {
+  if (!header) return false;
+  const schemes = new Set<string>();
+  // Quoted strings may hold commas and `=`: they are blanked before the schemes are read.
+  const unquoted = header.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  for (const part of unquoted.split(',')) {
+    const scheme = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+|$)(?!=)/.exec(part);
+    if (scheme?.[1] && !part.slice(scheme[0].length).startsWith('=')) schemes.add(scheme[1].toLowerCase());
+  }
+  return schemes.has('dpop') && !schemes.has('bearer');
 }
 
 /** A fresh key for one sign-in (RFC 9449 §2), extractable so it can be kept with the tokens. */

@@ -46,14 +46,13 @@ export class FileOAuthProvider implements OAuthClientProvider {
   #resource: string | undefined;
   #pointerRead: Promise<void> | undefined;
   readonly #dpopKeys: DpopKeyHolder;
+  readonly clientMetadataUrl: string | undefined;
 
   constructor(options: FileOAuthProviderOptions) {
     this.#options = options;
     this.clientMetadataUrl = options.clientMetadataUrl;
     this.#dpopKeys = new DpopKeyHolder(options.dpop ?? 'auto');
   }
-
-  readonly clientMetadataUrl: string | undefined;
 
   get redirectUrl(): string {
     const { redirectUrl } = this.#options;
@@ -176,6 +175,8 @@ export class FileOAuthProvider implements OAuthClientProvider {
       ? this.#dpopKeys.sessionOf(saved.dpopKey)
       : undefined;
   }
+
+  noteChallenge = (header: string | null): void => this.#dpopKeys.noteChallenge(header); // RFC 9449 §7.1
 
   /** An operation ended: a key made for a sign-in that did not finish is dropped. */
   forgetPendingDpopKey(): void {

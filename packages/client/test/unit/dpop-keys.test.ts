@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/client';
-import { dpopAlgorithmFor, dpopSessionOf, newDpopKey } from '../../src/oauth/dpop-keys.ts';
+import {
+  challengesOnlyDpop,
+  dpopAlgorithmFor,
+  dpopSessionOf,
+  newDpopKey,
+} from '../../src/oauth/dpop-keys.ts';
 
 /** What discovery found: the AS's DPoP algorithms and whether the server requires bound tokens. */
 function discovered(algs: string[] | undefined, required: boolean | undefined): OAuthDiscoveryState {
@@ -30,6 +35,16 @@ describe('when a sign-in asks for DPoP-bound tokens (RFC 9449 §5.1, RFC 9728 §
     assert.equal(dpopAlgorithmFor('auto', discovered(undefined, true)), undefined, 'the AS has no DPoP');
     assert.equal(dpopAlgorithmFor('auto', discovered(['RS512'], true)), undefined, 'no algorithm in common');
     assert.equal(dpopAlgorithmFor('auto', undefined), undefined);
+  });
+
+  it('auto: also when the server challenges with DPoP only (RFC 9449 §7.1), never past --no-dpop', () => {
+    assert.equal(dpopAlgorithmFor('auto', discovered(['ES256'], undefined), true), 'ES256');
+    assert.equal(
+      dpopAlgorithmFor('auto', discovered(undefined, undefined), true),
+      undefined,
+      'the AS has no DPoP',
+    );
+    assert.equal(dpopAlgorithmFor('never', discovered(['ES256'], undefined), true), undefined);
   });
 
   it('--dpop: always, ES256 unless the AS lists EdDSA alone; --no-dpop: never', () => {
@@ -67,5 +82,26 @@ describe('a stored DPoP key', () => {
       }),
       undefined,
     );
+  });
+});
+
+describe('a 401 challenge that accepts DPoP only (RFC 9449 §7.1, RFC 9110 §11.6.1)', () => {
+  it('is one that names the DPoP scheme and not Bearer', () => {
+    assert.equal(
+      challengesOnlyDpop('DPoP resource_metadata="http://x/.well-known/oauth-protected-resource"'),
+      true,
+    );
+    assert.equal(challengesOnlyDpop('DPoP algs="ES256 EdDSA", error="invalid_token"'), true);
+    assert.equal(challengesOnlyDpop('dpop'), true, 'schemes are case-insensitive');
+    assert.equal(challengesOnlyDpop('Bearer resource_metadata="http://x/m", DPoP algs="ES256"'), false);
+    assert.equal(challengesOnlyDpop('Bearer error="invalid_token"'), false);
+    assert.equal(challengesOnlyDpop(null), false);
+    assert.equal(challengesOnlyDpop(''), false);
+  });
+
+  it('reads parameters as parameters, whatever their quoted values hold', () => {
+    assert.equal(challengesOnlyDpop('Bearer realm="a, DPoP b", scope = "user"'), false);
+    assert.equal(challengesOnlyDpop('DPoP realm="x, Bearer y"'), true);
+    assert.equal(challengesOnlyDpop('DPoP bearer=1'), true, 'a parameter named bearer is no scheme');
   });
 });
