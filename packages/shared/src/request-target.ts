@@ -8,11 +8,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * - absolute-form (`http://host/path`, §3.2.2), which a server MUST accept, becomes origin-form,
  *   and its authority replaces the Host header (§7.2: the target's authority wins), so host
  *   checks and URLs built from Host see what the request really names;
- * - anything else (asterisk-form `*`, a relative or unparsable target) is refused.
+ * - anything else (asterisk-form `*`, a relative or unparsable target) is refused, and so is a
+ *   target holding `#` or `\` (neither may appear in a request-target, RFC 9112 §3.2 with RFC 3986
+ *   §3.3: parsers disagree on them, a fragment ends the path for one, a backslash is a slash for
+ *   another, and Koa reads no path at all from `/\!@#`).
  * Routers then never meet a target `new URL` would choke on or read as another host.
  */
 export function normalizeRequestTarget(req: IncomingMessage): boolean {
   const target = req.url ?? '';
+  if (/[#\\]/.test(target)) return false;
   if (target.startsWith('/')) return true;
   if (!/^https?:\/\//i.test(target)) return false;
   const url = URL.parse(target);

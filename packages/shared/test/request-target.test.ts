@@ -22,7 +22,19 @@ describe('request targets (RFC 9112 §3.2)', () => {
     assert.equal(req.headers.host, 'evil.example:81');
   });
 
-  for (const target of ['*', 'mcp', 'ftp://x/mcp', 'http://', 'http://user:pw@host/mcp', '']) {
+  for (const target of [
+    '*',
+    'mcp',
+    'ftp://x/mcp',
+    'http://',
+    'http://user:pw@host/mcp',
+    '',
+    // RFC 9112 §3.2, RFC 3986 §3.3: no fragment and no backslash in a request-target.
+    '/\\!@#',
+    '/mcp#x',
+    '/a\\b',
+    'http://host/mcp#x',
+  ]) {
     it(`${JSON.stringify(target)} is refused`, () => {
       assert.equal(normalizeRequestTarget(request(target)), false);
     });

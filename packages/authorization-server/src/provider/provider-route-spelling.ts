@@ -3,10 +3,11 @@
  * router (oidc-provider `lib/helpers/router.js`): ASCII letters compare without case, and one
  * trailing slash is ignored. A non-ASCII path never reaches one of these all-ASCII routes (its
  * router keeps a non-ASCII character as it is). So `/REG` and `/reg/` are the registration
- * endpoint for everything applied here, exactly as they are for oidc-provider.
+ * endpoint for everything applied here, exactly as they are for oidc-provider. A request-target
+ * Koa cannot read a path from (`/\\!@#`: its `ctx.path` is null) reaches no route.
  */
-export function reachesProviderRoute(path: string, routePath: string): boolean {
-  if (!isAscii(path)) return false;
+export function reachesProviderRoute(path: string | null | undefined, routePath: string): boolean {
+  if (typeof path !== 'string' || !isAscii(path)) return false;
   const wanted = routePath.toUpperCase();
   const folded = path.toUpperCase();
   if (folded === wanted) return true;
@@ -14,8 +15,11 @@ export function reachesProviderRoute(path: string, routePath: string): boolean {
 }
 
 /** Like `reachesProviderRoute`, for a route with one parameter segment after it (`/auth/:uid`). */
-export function reachesProviderRouteWithParameter(path: string, routePath: string): boolean {
-  if (!isAscii(path)) return false;
+export function reachesProviderRouteWithParameter(
+  path: string | null | undefined,
+  routePath: string,
+): boolean {
+  if (typeof path !== 'string' || !isAscii(path)) return false;
   const prefix = `${routePath.toUpperCase()}/`;
   const folded = path.toUpperCase();
   if (!folded.startsWith(prefix)) return false;

@@ -59,6 +59,14 @@ describe('forged hosts in the request-target', () => {
     const health = await get('/healthz');
     assert.equal(health.kind === 'response' ? health.status : health.kind, 200);
   });
+
+  it('a path no URL parser makes a path of (a backslash, a fragment) is a 4xx, never a 500', async () => {
+    for (const target of ['/\\!@#', '/\\#', '/reg\\#', '/\\?a#b']) {
+      const answer = await get(target);
+      const status = answer.kind === 'response' ? answer.status : 0;
+      assert.ok(status >= 400 && status < 500, `${JSON.stringify(target)} answered ${status || answer.kind}`);
+    }
+  });
 });
 
 describe('endpoint URLs come from the issuer, never from the request', () => {
