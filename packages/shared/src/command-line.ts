@@ -98,42 +98,34 @@ export function parseFlags<const Options extends ParseArgsOptionsConfig>(
   argv: readonly string[],
   options: Options,
 ): { values: StrictValues<Options>; positionals: string[] } {
-  const args = [...argv];
-  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
-  // A word such as `-mAbc` is read as the switches -m, -A, -b, -c: if any is not ours, it is a word.
-  const words = new Set<number>();
-  for (const token of tokens) {
-    if (token.kind === 'option' && !Object.hasOwn(options, token.name) && !token.rawName.startsWith('--')) {
-      words.add(token.index);
-    }
+  const switches = new Set(
+    Object.values(options).flatMap((option) => (option.short ? [`-${option.short}`] : [])),
+  );
+  // Such words are handed to parseArgs under a name it cannot take for a flag, then given back.
+  const words = new Map<string, string>();
+  const args = argv.map((arg, index) => {
+    if (!/^-[^-]/.test(arg) || switches.has(arg)) return arg;
+    const stand = `\u0000${index}`;
+    words.set(stand, arg);
+    return stand;
+  });
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  const taken = new Set<number>();
-  const values: Record<string, unknown> = {};
-  const positionals: string[] = [];
-  for (const token of tokens) {
-    if (token.kind === 'option-terminator') continue;
-    if (token.kind === 'positional') {
-      positionals.push(token.value);
-      continue;
-    }
-    if (words.has(token.index)) {
-      // The word's first switch stands for the whole word; the others are skipped.
-      if (!taken.has(token.index)) positionals.push(args[token.index] as string);
-      taken.add(token.index);
-      continue;
-    }
-    const config = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
-    if (!config) throw new UsageError(`Unknown option '${token.rawName}'`);
-    if (config.type === 'string' && token.value === undefined) {
-      throw new UsageError(`Option '${token.rawName} <value>' argument missing`);
-    }
-    if (config.type === 'boolean' && token.inlineValue) {
-      throw new UsageError(`Option '${token.rawName}' does not take an argument`);
-    }
-    const value = config.type === 'boolean' ? true : token.value;
-    values[token.name] = config.multiple ? [...((values[token.name] as unknown[]) ?? []), value] : value;
-  }
-  return { values: values as StrictValues<Options>, positionals };
+  const back = (value: unknown): unknown => {
+    if (typeof value === 'string') return words.get(value) ?? value;
+    return Array.isArray(value) ? value.map(back) : value;
+  };
+  const values = Object.fromEntries(
+    Object.entries(parsed.values).map(([name, value]) => [name, back(value)]),
+  );
+  return {
+    values: values as StrictValues<Options>,
+    positionals: parsed.positionals.map((word) => words.get(word) ?? word),
+  };
 }
 
 /** What strict `parseArgs` returns as `values` for these options. */

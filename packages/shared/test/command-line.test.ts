@@ -157,6 +157,12 @@ describe('parseFlags', () => {
     assert.deepEqual(parseFlags(['show', '-xh9'], withHelp), { values: {}, positionals: ['show', '-xh9'] });
     assert.deepEqual(parseFlags(['-h'], withHelp).values, { help: true });
     assert.deepEqual(parseFlags(['revoke', '--', '--json'], FLAGS).positionals, ['revoke', '--json']);
+    // Ids hold any of A-Z a-z 0-9 _ - (nanoid): a '-' inside is no end of flags.
+    assert.deepEqual(parseFlags(['revoke', '-a-Xy', '--json'], FLAGS), {
+      values: { json: true },
+      positionals: ['revoke', '-a-Xy'],
+    });
+    assert.deepEqual(parseFlags(['--user', '-ann'], FLAGS).values, { user: '-ann' });
   });
 
   it('a repeatable flag collects every value', () => {
