@@ -2,32 +2,16 @@ import type Provider from 'oidc-provider';
 import { findClient } from '../admin/client-inventory.ts';
 import { type GrantSummary, isoTime, listGrants } from '../admin/grant-inventory.ts';
 import { grantLastUsedAt } from '../clients/client-activity.ts';
+import type { AccountPageApp } from '../pages/account-page.ts';
 import { clientNameToShow } from '../pages/client-supplied-text.ts';
 import type { ResourceRegistry } from '../resource-registry.ts';
 import type { StorageBackend } from '../storage/storage-backend.ts';
 
 /** How the app came to be known to this server. */
-export type AppRegistration = 'pre-registered' | 'client-id-metadata-document' | 'dynamic';
+export type AppRegistration = ConnectedApp['registration'];
 
 /** One app connected to a person's account: one grant (what they allowed it), as /account shows it. */
-export interface ConnectedApp {
-  readonly grantId: string;
-  readonly clientId: string;
-  /** Self-declared by the app; made fit to show (pages/client-supplied-text.ts), else its id. */
-  readonly name: string;
-  readonly registration: AppRegistration;
-  readonly resources: readonly {
-    readonly uri: string;
-    readonly name: string;
-    readonly scopes: readonly { readonly name: string; readonly description: string }[];
-  }[];
-  /** OpenID Connect scopes, e.g. `offline_access` (it may refresh without asking again). */
-  readonly openidScopes: readonly string[];
-  /** ISO 8601. */
-  readonly grantedAt: string | null;
-  /** ISO 8601 to the hour: when it last got tokens with this grant. */
-  readonly lastUsedAt: string | null;
-}
+export type ConnectedApp = AccountPageApp;
 
 export interface ConnectedAppsDependencies {
   readonly backend: StorageBackend;

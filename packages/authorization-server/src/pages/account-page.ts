@@ -4,15 +4,20 @@ import { html, layout, type SafeHtml } from './html.ts';
 export interface AccountPageApp {
   readonly grantId: string;
   readonly clientId: string;
+  /** Self-declared by the app; made fit to show (client-supplied-text.ts), else its id. */
   readonly name: string;
+  /** How the app came to be known to this server. */
   readonly registration: 'pre-registered' | 'client-id-metadata-document' | 'dynamic';
   readonly resources: readonly {
     readonly uri: string;
     readonly name: string;
     readonly scopes: readonly { readonly name: string; readonly description: string }[];
   }[];
+  /** OpenID Connect scopes, e.g. `offline_access` (it may refresh without asking again). */
   readonly openidScopes: readonly string[];
+  /** ISO 8601. */
   readonly grantedAt: string | null;
+  /** ISO 8601 to the hour: when it last got tokens with this grant. */
   readonly lastUsedAt: string | null;
 }
 
